@@ -1,0 +1,176 @@
+"""Public member profiles, the role-request queue, and what administrators do to accounts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from livinglab import policy
+from livinglab.accounts import services
+from livinglab.accounts.forms import ReactivateForm, RoleDecisionForm, SetRoleForm, SuspendForm
+from livinglab.accounts.labels import role_label
+from livinglab.accounts.models import RequestStatus, Role, RoleRequest, User
+from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
+from livinglab.core.helpers import enforce, get_or_404, page_number
+from livinglab.errors import ServiceError
+from livinglab.extensions import db
+from livinglab.forms import show_service_error
+
+bp = Blueprint("members", __name__)
+
+
+def _member_page(
+    member: User, *, suspend_form=None, reactivate_form=None, role_form=None, status=200
+):
+    proposed = db.session.scalars(
+        sa.select(Challenge)
+        .where(Challenge.proposer_id == member.id, Challenge.phase.in_(PUBLISHED_PHASES))
+        .options(selectinload(Challenge.lead_city))
+        .order_by(Challenge.created_at.desc())
+        .limit(10)
+    ).all()
+    return (
+        render_template(
+            "accounts/member.html",
+            member=member,
+            proposed=proposed,
+            may_suspend=policy.can_suspend(current_user, member),
+            may_set_role=policy.can_set_role(current_user, member),
+            suspend_form=suspend_form or SuspendForm(formdata=None),
+            reactivate_form=reactivate_form or ReactivateForm(formdata=None),
+            role_form=role_form or SetRoleForm(formdata=None, role=member.role.value),
+        ),
+        status,
+    )
+
+
+@bp.get("/members/<int:user_id>")
+def member(user_id: int):
+    return _member_page(get_or_404(User, user_id))
+
+
+@bp.post("/members/<int:user_id>/suspend")
+@login_required
+def suspend(user_id: int):
+    member = get_or_404(User, user_id)
+    enforce(policy.can_suspend(current_user, member))
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend(current_user, member, form.reason.data)
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="reason")
+            return _member_page(member, suspend_form=form, status=error.status)
+        flash(
+            _("%(name)s is suspended and signed out everywhere.", name=member.display_name),
+            "success",
+        )
+        return redirect(url_for("members.member", user_id=member.id))
+    return _member_page(member, suspend_form=form, status=400)
+
+
+@bp.post("/members/<int:user_id>/reactivate")
+@login_required
+def reactivate(user_id: int):
+    member = get_or_404(User, user_id)
+    enforce(policy.can_suspend(current_user, member))
+    form = ReactivateForm()
+    if form.validate_on_submit():
+        try:
+            services.reactivate(current_user, member, form.reason.data or "")
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="reason")
+            return _member_page(member, reactivate_form=form, status=error.status)
+        flash(_("%(name)s can sign in again.", name=member.display_name), "success")
+        return redirect(url_for("members.member", user_id=member.id))
+    return _member_page(member, reactivate_form=form, status=400)
+
+
+@bp.post("/members/<int:user_id>/role")
+@login_required
+def set_role(user_id: int):
+    member = get_or_404(User, user_id)
+    enforce(policy.can_set_role(current_user, member))
+    form = SetRoleForm()
+    if form.validate_on_submit():
+        try:
+            services.set_role(current_user, member, form.role.data, form.reason.data or "")
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="role")
+            return _member_page(member, role_form=form, status=error.status)
+        flash(_("The role of %(name)s is changed.", name=member.display_name), "success")
+        return redirect(url_for("members.member", user_id=member.id))
+    return _member_page(member, role_form=form, status=400)
+
+
+def _decidable_requests():
+    """Pending requests this viewer may decide: all for admins, their city's experts for reps."""
+    query = (
+        sa.select(RoleRequest)
+        .join(User, RoleRequest.user_id == User.id)
+        .where(RoleRequest.status == RequestStatus.pending, RoleRequest.user_id != current_user.id)
+        .options(selectinload(RoleRequest.user).joinedload(User.city))
+        .order_by(RoleRequest.created_at)
+    )
+    if current_user.role != Role.admin:
+        query = query.where(User.city_id == current_user.city_id, RoleRequest.role == Role.expert)
+    return query
+
+
+@bp.get("/role-requests")
+@login_required
+def role_requests():
+    enforce(policy.can_view_role_requests(current_user))
+    page = db.paginate(_decidable_requests(), page=page_number(), per_page=20, error_out=False)
+    return render_template(
+        "accounts/role_requests.html", page=page, form=RoleDecisionForm(formdata=None)
+    )
+
+
+@bp.post("/role-requests/<int:request_id>/<any(grant, refuse):decision>")
+@login_required
+def decide(request_id: int, decision: str):
+    req = db.session.scalar(
+        sa.select(RoleRequest)
+        .where(RoleRequest.id == request_id)
+        .options(selectinload(RoleRequest.user).joinedload(User.city))
+    )
+    if req is None:
+        abort(404)
+    enforce(policy.can_decide_role_request(current_user, req))
+    form = RoleDecisionForm()
+    name, role = req.user.display_name, req.role  # read before the commit expires them
+    if form.validate_on_submit():
+        try:
+            services.decide_role_request(
+                current_user, req, grant=decision == "grant", reason=form.reason.data or ""
+            )
+        except ServiceError as error:
+            page = db.paginate(_decidable_requests(), page=1, per_page=20, error_out=False)
+            return (
+                render_template(
+                    "accounts/role_requests.html",
+                    page=page,
+                    form=form,
+                    failed_id=req.id,
+                    failure=str(error.message),
+                ),
+                error.status,
+            )
+        if decision == "grant":
+            flash(
+                _(
+                    "%(name)s is now “%(role)s”.",
+                    name=name,
+                    role=role_label(role),
+                ),
+                "success",
+            )
+        else:
+            flash(_("The request of %(name)s is refused.", name=name), "success")
+        return redirect(url_for("members.role_requests"))
+    flash(_("Keep the reason under 500 characters."), "error")
+    return redirect(url_for("members.role_requests"))

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from livinglab.cities.models import City
+from livinglab.database import UTCDateTime, enum_column, utcnow
+from livinglab.extensions import db
+
+
+class Role(StrEnum):
+    participant = "participant"
+    expert = "expert"
+    city_rep = "city_rep"
+    admin = "admin"
+
+
+class ProfileKind(StrEnum):
+    student = "student"
+    young_artist = "young_artist"
+    other = "other"
+
+
+class RequestStatus(StrEnum):
+    pending = "pending"
+    granted = "granted"
+    refused = "refused"
+
+
+# Roles a member may ask for; participant comes with registration and admin is only granted.
+REQUESTABLE_ROLES = (Role.expert, Role.city_rep)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: an address is unique whatever its case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.participant)
+    profile_kind: Mapped[ProfileKind] = mapped_column(
+        enum_column(ProfileKind, "profile_kind"), default=ProfileKind.other
+    )
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Part of the login id: bumping it invalidates every session and remember-me cookie.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.suspended_at is None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class RoleRequest(db.Model):
+    """A member asking for the expert or city_rep role, and what became of it."""
+
+    __tablename__ = "role_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "requested_role"))
+    motivation: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, "request_status"), default=RequestStatus.pending, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="raise")

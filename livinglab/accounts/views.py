@@ -1,0 +1,189 @@
+"""Register, sign in and out, and one's own profile."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from livinglab.accounts import services
+from livinglab.accounts.forms import (
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    RoleRequestForm,
+)
+from livinglab.accounts.models import RoleRequest
+from livinglab.cities.models import City
+from livinglab.core.helpers import safe_next
+from livinglab.errors import ServiceError
+from livinglab.extensions import db, limiter
+from livinglab.forms import show_service_error
+
+bp = Blueprint("accounts", __name__)
+
+
+def _city_choices() -> list[SelectChoice]:
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return [SelectChoice("", _("Choose your city"))] + [
+        SelectChoice(c.slug, f"{c.name} ({c.country})") for c in cities
+    ]
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN"]
+
+
+def _register_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm()
+    form.city.choices = _city_choices()
+    if request.method == "GET" and request.args.get("city"):
+        form.city.data = request.args["city"]
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                city_slug=form.city.data,
+                profile_kind=form.profile_kind.data,
+                preferred_language=form.preferred_language.data,
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome to the Living Lab, %(name)s!", name=user.display_name), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors = [_("This email address and password do not match an account.")]
+        elif user.is_suspended:
+            form.email.errors = [
+                _("This account is suspended. Contact the Living Lab coordinators.")
+            ]
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next(url_for("core.home")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+def _profile_page(profile_form=None, password_form=None, role_form=None, status: int = 200):
+    requests_made = db.session.scalars(
+        sa.select(RoleRequest)
+        .where(RoleRequest.user_id == current_user.id)
+        .options(selectinload(RoleRequest.decided_by))
+        .order_by(RoleRequest.created_at.desc())
+        .limit(20)
+    ).all()
+    if profile_form is None:
+        profile_form = ProfileForm(
+            formdata=None,
+            display_name=current_user.display_name,
+            preferred_language=current_user.preferred_language or "",
+        )
+    return (
+        render_template(
+            "accounts/profile.html",
+            profile_form=profile_form,
+            password_form=password_form or PasswordForm(formdata=None),
+            role_form=role_form or RoleRequestForm(formdata=None),
+            role_requests=requests_made,
+        ),
+        status,
+    )
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return _profile_page()
+
+
+@bp.post("/profile")
+@login_required
+def update_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                preferred_language=form.preferred_language.data,
+            )
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="display_name")
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(profile_form=form, status=400)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current=form.current_password.data, new=form.new_password.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="new_password")
+        else:
+            # The version bump signed out every session, this one included: sign it back in.
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(password_form=form, status=400)
+
+
+@bp.post("/profile/role-request")
+@login_required
+def request_role():
+    form = RoleRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_role(current_user, form.role.data, form.motivation.data)
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="role")
+            return _profile_page(role_form=form, status=error.status)
+        flash(
+            _(
+                "Your request is sent. You will be told the decision here and in your notifications."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.profile"))
+    return _profile_page(role_form=form, status=400)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+
+from livinglab.accounts.models import Role
+from livinglab.challenges.models import Challenge, Phase
+from livinglab.challenges.queries import CHALLENGE_EAGER, IDEA_EAGER
+from livinglab.extensions import db
+from livinglab.follows.models import Follow
+from livinglab.ideas.models import Coauthor, Idea, InvitationStatus
+
+bp = Blueprint("activity", __name__)
+LIMIT = 50  # the most recent of each kind; the lists link on to the full pages
+
+
+@bp.get("/activity")
+@login_required
+def index():
+    me = current_user.id
+    mine = sa.select(Coauthor.idea_id).where(
+        Coauthor.user_id == me, Coauthor.status == InvitationStatus.accepted
+    )
+    ideas = db.session.scalars(
+        sa.select(Idea)
+        .where(sa.or_(Idea.author_id == me, Idea.id.in_(mine)))
+        .options(*IDEA_EAGER)
+        .order_by(Idea.created_at.desc())
+        .limit(LIMIT)
+    ).all()
+    invitations = db.session.scalars(
+        sa.select(Coauthor)
+        .where(Coauthor.user_id == me, Coauthor.status == InvitationStatus.invited)
+        .options(selectinload(Coauthor.idea))
+        .order_by(Coauthor.invited_at.desc())
+        .limit(LIMIT)
+    ).all()
+    proposed = db.session.scalars(
+        sa.select(Challenge)
+        .where(Challenge.proposer_id == me)
+        .options(*CHALLENGE_EAGER)
+        .order_by(Challenge.created_at.desc())
+        .limit(LIMIT)
+    ).all()
+    to_decide = []
+    if current_user.role in (Role.city_rep, Role.admin):
+        waiting = sa.select(Challenge).where(Challenge.phase == Phase.proposed)
+        if current_user.role == Role.city_rep:
+            waiting = waiting.where(Challenge.lead_city_id == current_user.city_id)
+        to_decide = db.session.scalars(
+            waiting.options(*CHALLENGE_EAGER).order_by(Challenge.created_at).limit(LIMIT)
+        ).all()
+    follows = sa.select(Follow.target_id).where(Follow.user_id == me)
+    followed_challenges = db.session.scalars(
+        sa.select(Challenge)
+        .where(Challenge.id.in_(follows.where(Follow.target_type == "challenge")))
+        .order_by(Challenge.title)
+        .limit(LIMIT)
+    ).all()
+    followed_ideas = db.session.scalars(
+        sa.select(Idea)
+        .where(Idea.id.in_(follows.where(Follow.target_type == "idea")))
+        .order_by(Idea.title)
+        .limit(LIMIT)
+    ).all()
+    return render_template(
+        "activity/index.html",
+        ideas=ideas,
+        invitations=invitations,
+        proposed=proposed,
+        to_decide=to_decide,
+        followed_challenges=followed_challenges,
+        followed_ideas=followed_ideas,
+        form=FlaskForm(),
+    )

@@ -1,0 +1,1 @@
+"""The JSON API v1 (DESIGN.md, "Public interface"): thin faces over the same services."""

@@ -1,0 +1,122 @@
+"""The API blueprint: bearer tokens or session cookies (with CSRF), JSON in, JSON out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from livinglab.api.errors import error_response
+from livinglab.errors import ServiceError
+from livinglab.extensions import csrf, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # checked below, only for requests that ride on the session cookie
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _rate_key() -> str:
+    """Per token when one is sent, else per address."""
+    token = bearer_token()
+    return f"token:{token[:16]}" if token else f"ip:{get_remote_address()}"
+
+
+def _api_limit() -> str:
+    return current_app.config.get("RATELIMIT_API", "300 per minute")
+
+
+limiter.limit(_api_limit, key_func=_rate_key)(bp)
+
+
+@bp.before_request
+def _guard():
+    unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
+    if unsafe and bearer_token() is None and current_user.is_authenticated:
+        csrf.protect()  # a browser's cookie must not be usable by another site
+    if bearer_token() is not None and not current_user.is_authenticated:
+        return error_response(401, _("This token is unknown, expired or revoked."))
+    return None
+
+
+class BadInput(ServiceError):
+    status = 400
+
+
+def body(allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+    """The JSON object sent, with unknown and missing fields refused by name."""
+    if not request.is_json:
+        raise ServiceError(_("Send JSON with the Content-Type application/json."), status=415)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadInput(_("Send a JSON object."))
+    fields = {name: _("Unknown field.") for name in data if name not in allowed}
+    fields.update({name: _("This field is required.") for name in required if name not in data})
+    if fields:
+        raise BadInput(_("Please correct the marked fields."), fields)
+    return data
+
+
+def field(data: dict, name: str, kind: type | tuple, required: bool = False) -> Any:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise BadInput(
+                _("Please correct the marked fields."), {name: _("This field is required.")}
+            )
+        return None
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        raise BadInput(_("Please correct the marked fields."), {name: _("Wrong type.")})
+    return value
+
+
+def paging() -> tuple[int, int]:
+    values = {}
+    for name, default, top in (("page", 1, 100_000), ("per_page", 20, 100)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not 1 <= int(raw) <= top:
+            raise BadInput(
+                _("Please correct the marked fields."),
+                {name: _("A whole number from 1 to %(top)d.", top=top)},
+            )
+        values[name] = int(raw)
+    return values["page"], values["per_page"]
+
+
+def listing(page, to_json: Callable) -> dict:
+    return {
+        "items": [to_json(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+def api_errors(view: Callable) -> Callable:
+    """Service errors become the API's error shape with their own status."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        try:
+            return view(*args, **kwargs)
+        except ServiceError as error:
+            from livinglab.extensions import db
+
+            db.session.rollback()
+            return error_response(error.status, error.message, error.fields)
+
+    return wrapper
+
+
+def signed_in() -> None:
+    if not current_user.is_authenticated:
+        raise ServiceError(_("Please sign in first."), status=401)

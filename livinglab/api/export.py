@@ -1,0 +1,144 @@
+"""Open data: public content only, no emails, votes only as counts per idea and city."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import sqlalchemy as sa
+from flask import Response
+from sqlalchemy.orm import selectinload
+
+from livinglab.api.core import bp
+from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
+from livinglab.challenges.queries import CHALLENGE_EAGER
+from livinglab.cities.models import City
+from livinglab.extensions import db
+from livinglab.ideas.models import Idea
+from livinglab.pilots.models import Pilot
+from livinglab.votes.models import Vote
+
+
+def _public_ideas():
+    return (
+        sa.select(Idea)
+        .join(Challenge, Idea.challenge_id == Challenge.id)
+        .where(
+            Challenge.phase.in_(PUBLISHED_PHASES),
+            Challenge.hidden_at.is_(None),
+            Idea.hidden_at.is_(None),
+        )
+    )
+
+
+def _rows(dataset: str) -> tuple[list[str], list[list]]:
+    if dataset == "challenges":
+        items = db.session.scalars(
+            sa.select(Challenge)
+            .where(Challenge.phase.in_(PUBLISHED_PHASES), Challenge.hidden_at.is_(None))
+            .options(*CHALLENGE_EAGER)
+            .order_by(Challenge.id)
+        )
+        head = [
+            "id",
+            "title",
+            "summary",
+            "phase",
+            "themes",
+            "lead_city",
+            "cohost_cities",
+            "votes_per_member",
+            "published_at",
+        ]
+        return head, [
+            [
+                c.id,
+                c.title,
+                c.summary,
+                c.phase.value,
+                " ".join(c.themes),
+                c.lead_city.slug,
+                " ".join(sorted(x.slug for x in c.cohost_cities)),
+                c.votes_per_member,
+                c.published_at.isoformat() if c.published_at else "",
+            ]
+            for c in items
+        ]
+    if dataset == "ideas":
+        items = db.session.scalars(_public_ideas().order_by(Idea.id))
+        head = ["id", "challenge_id", "title", "summary", "status", "created_at"]
+        return head, [
+            [i.id, i.challenge_id, i.title, i.summary, i.status.value, i.created_at.isoformat()]
+            for i in items
+        ]
+    if dataset == "pilots":
+        items = db.session.scalars(
+            sa.select(Pilot)
+            .options(selectinload(Pilot.city), selectinload(Pilot.milestones))
+            .order_by(Pilot.id)
+        )
+        head = [
+            "id",
+            "idea_id",
+            "challenge_id",
+            "city",
+            "status",
+            "origin_id",
+            "milestones_done",
+            "milestones_total",
+            "created_at",
+        ]
+        return head, [
+            [
+                p.id,
+                p.idea_id,
+                p.challenge_id,
+                p.city.slug,
+                p.status.value,
+                p.origin_id or "",
+                *p.progress,
+                p.created_at.isoformat(),
+            ]
+            for p in items
+        ]
+    public = _public_ideas().with_only_columns(Idea.id).subquery()
+    counts = db.session.execute(
+        sa.select(Vote.idea_id, City.slug, sa.func.count(Vote.id))
+        .join(City, Vote.city_id == City.id)
+        .where(Vote.idea_id.in_(sa.select(public.c.id)))
+        .group_by(Vote.idea_id, City.slug)
+        .order_by(Vote.idea_id, City.slug)
+    ).all()
+    return ["idea_id", "city", "votes"], [list(row) for row in counts]
+
+
+def _cell(value):
+    """Spreadsheets run cells starting with = + - @ as formulas; user text never does."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@bp.get("/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>")
+def export(dataset: str, fmt: str):
+    head, rows = _rows(dataset)
+    if fmt == "json":
+        body = json.dumps(
+            {
+                "dataset": dataset,
+                "licence": "CC BY 4.0",
+                "items": [dict(zip(head, r, strict=True)) for r in rows],
+            },
+            ensure_ascii=False,
+        )
+        return Response(body, mimetype="application/json")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(head)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{dataset}.csv"'},
+    )

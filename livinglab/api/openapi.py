@@ -1,0 +1,565 @@
+"""The OpenAPI 3 document of API v1, built here next to the endpoints it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, render_template
+
+from livinglab.api.core import bp
+
+NULLABLE_STR = {"type": ["string", "null"]}
+DATE = {"type": ["string", "null"], "format": "date"}
+STAMP = {"type": "string", "format": "date-time"}
+SLUGS = {"type": "array", "items": {"type": "string"}}
+
+
+def obj(
+    props: dict[str, Any], required: list[str] | None = None, extra: bool = False
+) -> dict[str, Any]:
+    schema = {"type": "object", "properties": props, "additionalProperties": extra}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def page_of(name: str) -> dict[str, Any]:
+    return obj(
+        {
+            "items": {"type": "array", "items": ref(name)},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+        },
+        ["items", "page", "per_page", "total"],
+    )
+
+
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+                ["code", "message"],
+            )
+        },
+        ["error"],
+    ),
+    "User": obj(
+        {
+            "id": {"type": "integer"},
+            "display_name": {"type": "string"},
+            "city": {"type": "string"},
+            "role": {"type": "string", "enum": ["participant", "expert", "city_rep", "admin"]},
+            "profile_kind": {"type": "string", "enum": ["student", "young_artist", "other"]},
+            "email": {"type": "string"},
+            "preferred_language": NULLABLE_STR,
+        },
+        ["id", "display_name", "city", "role"],
+    ),
+    "City": obj(
+        {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "municipality": {"type": "string"},
+            "country": {"type": "string"},
+            "language": {"type": "string"},
+        },
+        ["slug", "name"],
+    ),
+    "Challenge": obj(
+        {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "body": {"type": "string"},
+            "phase": {
+                "type": "string",
+                "enum": ["proposed", "open", "voting", "selection", "closed", "declined"],
+            },
+            "themes": SLUGS,
+            "lead_city": {"type": "string"},
+            "cohost_cities": SLUGS,
+            "votes_per_member": {"type": "integer"},
+            "hide_vote_counts": {"type": "boolean"},
+            "ideas_deadline": DATE,
+            "voting_deadline": DATE,
+            "selection_deadline": DATE,
+            "published_at": {"type": ["string", "null"]},
+            "created_at": STAMP,
+        },
+        ["id", "title", "phase", "themes", "lead_city"],
+    ),
+    "ChallengeInput": obj(
+        {
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "body": {"type": "string"},
+            "themes": SLUGS,
+            "lead_city": {"type": "string"},
+            "cohost_cities": SLUGS,
+            "votes_per_member": {"type": "integer"},
+            "hide_vote_counts": {"type": "boolean"},
+            "ideas_deadline": {"type": "string", "format": "date"},
+            "voting_deadline": {"type": "string", "format": "date"},
+            "selection_deadline": {"type": "string", "format": "date"},
+        },
+        ["title", "summary", "body", "themes", "lead_city"],
+    ),
+    "Idea": obj(
+        {
+            "id": {"type": "integer"},
+            "challenge_id": {"type": "integer"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "body": {"type": "string"},
+            "status": {
+                "type": "string",
+                "enum": ["submitted", "approved", "rejected", "withdrawn"],
+            },
+            "author_ids": {"type": "array", "items": {"type": "integer"}},
+            "votes": {"type": ["integer", "null"]},
+            "created_at": STAMP,
+            "updated_at": {"type": ["string", "null"]},
+        },
+        ["id", "challenge_id", "title", "status"],
+    ),
+    "Review": obj(
+        {
+            "id": {"type": "integer"},
+            "idea_id": {"type": "integer"},
+            "expert_id": {"type": ["integer", "null"]},
+            "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "assessment": {"type": "string"},
+            "created_at": STAMP,
+            "updated_at": {"type": ["string", "null"]},
+        },
+        ["id", "scores"],
+    ),
+    "Pilot": obj(
+        {
+            "id": {"type": "integer"},
+            "idea_id": {"type": "integer"},
+            "challenge_id": {"type": "integer"},
+            "city": {"type": "string"},
+            "status": {
+                "type": "string",
+                "enum": ["planned", "running", "evaluating", "completed", "halted"],
+            },
+            "halted_reason": NULLABLE_STR,
+            "origin_id": {"type": ["integer", "null"]},
+            "progress": obj({"done": {"type": "integer"}, "total": {"type": "integer"}}),
+            "milestones": {"type": "array", "items": {"type": "object"}},
+            "lessons": {"type": ["object", "null"]},
+            "created_at": STAMP,
+        },
+        ["id", "city", "status", "progress"],
+    ),
+    "Comment": obj(
+        {
+            "id": {"type": "integer"},
+            "room": {"type": "string"},
+            "target_type": {"type": "string"},
+            "target_id": {"type": "integer"},
+            "parent_id": {"type": ["integer", "null"]},
+            "depth": {"type": "integer"},
+            "author": {"type": ["object", "null"]},
+            "html": NULLABLE_STR,
+            "created_at": STAMP,
+            "edited": {"type": "boolean"},
+            "deleted": {"type": "boolean"},
+            "hidden": {"type": "boolean"},
+        },
+        ["id", "room", "html"],
+    ),
+    "VoteCount": obj(
+        {"idea_id": {"type": "integer"}, "votes": {"type": "integer"}}, ["idea_id", "votes"]
+    ),
+}
+
+ERRORS = {
+    str(code): {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+    for code, text in (
+        (400, "Invalid input, with per-field messages"),
+        (401, "Not signed in"),
+        (403, "Not allowed"),
+        (404, "Unknown"),
+        (405, "Method not allowed on this address"),
+        (409, "Wrong phase or state, or a duplicate"),
+        (413, "Too large"),
+        (415, "Not JSON"),
+        (429, "Rate-limited"),
+    )
+}
+
+
+def op(
+    summary: str,
+    ok: int,
+    schema: dict | None,
+    *,
+    tag: str,
+    params: tuple = (),
+    body: dict | None = None,
+    secured: bool = False,
+    query: tuple = (),
+) -> dict:
+    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": dict(ERRORS)}
+    if ok == 204:
+        operation["responses"]["204"] = {"description": "Done"}
+    else:
+        operation["responses"][str(ok)] = {
+            "description": "OK",
+            "content": {"application/json": {"schema": schema or {"type": "object"}}},
+        }
+    parameters = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for p in params
+    ]
+    parameters += [{"name": q, "in": "query", "required": False, "schema": s} for q, s in query]
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    if secured:
+        operation["security"] = [{"bearer": []}, {"cookie": []}]
+    return operation
+
+
+PAGING = (
+    ("page", {"type": "integer", "minimum": 1, "maximum": 100000}),
+    ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+)
+TEXT = {"type": "string"}
+
+
+def document() -> dict[str, Any]:
+    paths = {
+        "/tokens": {
+            "post": op(
+                "Get a personal access token",
+                201,
+                obj({"token": TEXT, "user": ref("User")}),
+                tag="accounts",
+                body=obj({"email": TEXT, "password": TEXT, "name": TEXT}, ["email", "password"]),
+            )
+        },
+        "/tokens/current": {
+            "delete": op("Revoke the token sent", 204, None, tag="accounts", secured=True)
+        },
+        "/users": {
+            "post": op(
+                "Register as a participant",
+                201,
+                ref("User"),
+                tag="accounts",
+                body=obj(
+                    {
+                        "email": TEXT,
+                        "password": TEXT,
+                        "display_name": TEXT,
+                        "city": TEXT,
+                        "profile_kind": TEXT,
+                        "preferred_language": TEXT,
+                    },
+                    ["email", "password", "display_name", "city", "profile_kind"],
+                ),
+            )
+        },
+        "/me": {"get": op("The signed-in member", 200, ref("User"), tag="accounts", secured=True)},
+        "/cities": {
+            "get": op(
+                "The partner cities",
+                200,
+                obj({"items": {"type": "array", "items": ref("City")}}),
+                tag="cities",
+            )
+        },
+        "/challenges": {
+            "get": op(
+                "Find challenges",
+                200,
+                page_of("Challenge"),
+                tag="challenges",
+                query=(
+                    *PAGING,
+                    ("city", TEXT),
+                    ("theme", TEXT),
+                    ("phase", TEXT),
+                    ("q", TEXT),
+                    ("sort", TEXT),
+                ),
+            ),
+            "post": op(
+                "Propose a challenge",
+                201,
+                ref("Challenge"),
+                tag="challenges",
+                body=ref("ChallengeInput"),
+                secured=True,
+            ),
+        },
+        "/challenges/{challenge_id}": {
+            "get": op(
+                "A challenge", 200, ref("Challenge"), tag="challenges", params=("challenge_id",)
+            ),
+            "patch": op(
+                'Edit a challenge, or move its phase with {"phase": ...}',
+                200,
+                ref("Challenge"),
+                tag="challenges",
+                params=("challenge_id",),
+                secured=True,
+                body=obj(
+                    {**SCHEMAS["ChallengeInput"]["properties"], "phase": TEXT, "reason": TEXT}
+                ),
+            ),
+        },
+        "/challenges/{challenge_id}/ideas": {
+            "get": op(
+                "Ideas of a challenge",
+                200,
+                page_of("Idea"),
+                tag="ideas",
+                params=("challenge_id",),
+                query=(*PAGING, ("city", TEXT), ("status", TEXT), ("q", TEXT), ("sort", TEXT)),
+            ),
+            "post": op(
+                "Submit an idea",
+                201,
+                ref("Idea"),
+                tag="ideas",
+                params=("challenge_id",),
+                secured=True,
+                body=obj(
+                    {"title": TEXT, "summary": TEXT, "body": TEXT, "coauthors": SLUGS},
+                    ["title", "summary", "body"],
+                ),
+            ),
+        },
+        "/ideas/{idea_id}": {
+            "get": op("An idea", 200, ref("Idea"), tag="ideas", params=("idea_id",)),
+            "patch": op(
+                'Edit an idea, or withdraw it with {"status": "withdrawn"}',
+                200,
+                ref("Idea"),
+                tag="ideas",
+                params=("idea_id",),
+                secured=True,
+                body=obj({"title": TEXT, "summary": TEXT, "body": TEXT, "status": TEXT}),
+            ),
+        },
+        "/ideas/{idea_id}/vote": {
+            "post": op(
+                "Vote for an idea",
+                201,
+                ref("VoteCount"),
+                tag="votes",
+                params=("idea_id",),
+                secured=True,
+            ),
+            "delete": op(
+                "Withdraw one's vote",
+                200,
+                ref("VoteCount"),
+                tag="votes",
+                params=("idea_id",),
+                secured=True,
+            ),
+        },
+        "/ideas/{idea_id}/reviews": {
+            "get": op(
+                "Expert reviews of an idea",
+                200,
+                obj(
+                    {
+                        "items": {"type": "array", "items": ref("Review")},
+                        "averages": {"type": "object"},
+                    }
+                ),
+                tag="reviews",
+                params=("idea_id",),
+            ),
+            "post": op(
+                "Review an idea (experts)",
+                201,
+                ref("Review"),
+                tag="reviews",
+                params=("idea_id",),
+                secured=True,
+                body=obj(
+                    {
+                        "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "assessment": TEXT,
+                        "no_conflict": {"type": "boolean"},
+                    },
+                    ["scores", "assessment", "no_conflict"],
+                ),
+            ),
+        },
+        "/ideas/{idea_id}/decisions": {
+            "post": op(
+                "Approve (creates a pilot) or reject an idea for one's city",
+                201,
+                {"type": "object"},
+                tag="pilots",
+                params=("idea_id",),
+                secured=True,
+                body=obj(
+                    {
+                        "decision": {"type": "string", "enum": ["approve", "reject"]},
+                        "city": TEXT,
+                        "reason": TEXT,
+                    },
+                    ["decision", "city"],
+                ),
+            ),
+        },
+        "/pilots": {
+            "get": op(
+                "Pilots",
+                200,
+                page_of("Pilot"),
+                tag="pilots",
+                query=(*PAGING, ("city", TEXT), ("status", TEXT)),
+            )
+        },
+        "/pilots/{pilot_id}": {
+            "get": op("A pilot", 200, ref("Pilot"), tag="pilots", params=("pilot_id",)),
+            "patch": op(
+                "Change a pilot's status",
+                200,
+                ref("Pilot"),
+                tag="pilots",
+                params=("pilot_id",),
+                secured=True,
+                body=obj(
+                    {"status": TEXT, "reason": TEXT, "lessons": {"type": "object"}}, ["status"]
+                ),
+            ),
+        },
+        "/pilots/{pilot_id}/milestones": {
+            "post": op(
+                "Add a milestone",
+                201,
+                {"type": "object"},
+                tag="pilots",
+                params=("pilot_id",),
+                secured=True,
+                body=obj({"title": TEXT, "due_date": TEXT}, ["title"]),
+            ),
+        },
+        "/pilots/{pilot_id}/milestones/{milestone_id}": {
+            "patch": op(
+                "Mark a milestone done",
+                200,
+                ref("Pilot"),
+                tag="pilots",
+                params=("pilot_id", "milestone_id"),
+                secured=True,
+                body=obj({"done_on": TEXT, "evidence": TEXT}, ["done_on", "evidence"]),
+            ),
+        },
+        "/pilots/{pilot_id}/updates": {
+            "post": op(
+                "Post an update",
+                201,
+                {"type": "object"},
+                tag="pilots",
+                params=("pilot_id",),
+                secured=True,
+                body=obj({"body": TEXT}, ["body"]),
+            ),
+        },
+        "/pilots/{pilot_id}/replications": {
+            "post": op(
+                "Replicate a pilot in one's city",
+                201,
+                ref("Pilot"),
+                tag="pilots",
+                params=("pilot_id",),
+                secured=True,
+                body=obj({"city": TEXT}, ["city"]),
+            ),
+        },
+    }
+    for kind in ("challenges", "ideas", "pilots"):
+        paths[f"/{kind}/{{target_id}}/comments"] = {
+            "get": op(
+                "The discussion",
+                200,
+                page_of("Comment"),
+                tag="discussion",
+                params=("target_id",),
+                query=PAGING,
+            ),
+            "post": op(
+                "Comment or reply",
+                201,
+                ref("Comment"),
+                tag="discussion",
+                params=("target_id",),
+                secured=True,
+                body=obj({"body": TEXT, "parent_id": {"type": "integer"}}, ["body"]),
+            ),
+        }
+    for dataset in ("challenges", "ideas", "pilots", "votes"):
+        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+            paths[f"/export/{dataset}.{fmt}"] = {
+                "get": {
+                    "summary": f"Open data: {dataset} as {fmt.upper()}",
+                    "tags": ["open data"],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                media: {
+                                    "schema": {"type": "string"}
+                                    if fmt == "csv"
+                                    else {"type": "object"}
+                                }
+                            },
+                        },
+                        "429": ERRORS["429"],
+                    },
+                }
+            }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Culture and Heritage Living Lab API",
+            "version": "1.0.0",
+            "description": "Requests with a bearer token need no CSRF token; requests riding on the session cookie send X-CSRFToken.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(document())
+
+
+@bp.get("/docs")
+def openapi_page():
+    """The same document for people: rendered on the server, no outside assets."""
+    return render_template("api/docs.html", doc=document())

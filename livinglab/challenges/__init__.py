@@ -1,0 +1,1 @@
+"""Challenges: heritage problems proposed by members and published by a lead city."""

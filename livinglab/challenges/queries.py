@@ -1,0 +1,148 @@
+"""The read side of challenges and their ideas: filters, search and sorting, eagerly loaded."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from livinglab.accounts.models import User
+from livinglab.challenges.models import (
+    PUBLISHED_PHASES,
+    THEMES,
+    Challenge,
+    ChallengeTheme,
+    Phase,
+    challenge_cohost,
+)
+from livinglab.cities.models import City
+from livinglab.discussion.models import Comment
+from livinglab.ideas.models import Coauthor, Idea, IdeaStatus
+from livinglab.search.services import matching_ids
+
+CHALLENGE_SORTS = ("newest", "most_ideas", "most_discussed")
+IDEA_SORTS = ("newest", "oldest", "most_discussed")
+
+CHALLENGE_EAGER = (
+    selectinload(Challenge.lead_city),
+    selectinload(Challenge.cohost_cities),
+    selectinload(Challenge.theme_rows),
+)
+
+
+def _live_idea_count():
+    return (
+        sa.select(sa.func.count(Idea.id))
+        .where(Idea.challenge_id == Challenge.id, Idea.status != IdeaStatus.withdrawn)
+        .correlate(Challenge)
+        .scalar_subquery()
+    )
+
+
+def challenge_listing(
+    *, city: str = "", theme: str = "", phase: str = "", q: str = "", sort: str = "newest"
+) -> sa.Select:
+    query = (
+        sa.select(Challenge)
+        .where(Challenge.phase.in_(PUBLISHED_PHASES), Challenge.hidden_at.is_(None))
+        .options(*CHALLENGE_EAGER)
+    )
+    if phase in {p.value for p in PUBLISHED_PHASES}:
+        query = query.where(Challenge.phase == Phase(phase))
+    if theme in THEMES:
+        query = query.where(
+            Challenge.id.in_(
+                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
+            )
+        )
+    if city:
+        city_id = sa.select(City.id).where(City.slug == city).scalar_subquery()
+        query = query.where(
+            sa.or_(
+                Challenge.lead_city_id == city_id,
+                Challenge.id.in_(
+                    sa.select(challenge_cohost.c.challenge_id).where(
+                        challenge_cohost.c.city_id == city_id
+                    )
+                ),
+            )
+        )
+    found = matching_ids("challenge", q)
+    if found is not None:
+        query = query.where(Challenge.id.in_(found))
+    if sort == "most_ideas":
+        return query.order_by(_live_idea_count().desc(), Challenge.id.desc())
+    if sort == "most_discussed":
+        discussed = (
+            sa.select(sa.func.count(Comment.id))
+            .where(
+                Comment.challenge_id == Challenge.id,
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
+            )
+            .correlate(Challenge)
+            .scalar_subquery()
+        )
+        return query.order_by(discussed.desc(), Challenge.id.desc())
+    return query.order_by(Challenge.published_at.desc(), Challenge.id.desc())
+
+
+IDEA_EAGER = (
+    selectinload(Idea.author),
+    selectinload(Idea.coauthors).selectinload(Coauthor.user),
+)
+
+
+def idea_listing(
+    challenge_id: int, *, city: str = "", status: str = "", q: str = "", sort: str = "newest"
+) -> sa.Select:
+    query = (
+        sa.select(Idea)
+        .where(Idea.challenge_id == challenge_id, Idea.hidden_at.is_(None))
+        .options(*IDEA_EAGER)
+    )
+    if status in {s.value for s in IdeaStatus}:
+        query = query.where(Idea.status == IdeaStatus(status))
+    if city:
+        query = query.where(
+            Idea.author_id.in_(
+                sa.select(User.id).join(City, User.city_id == City.id).where(City.slug == city)
+            )
+        )
+    found = matching_ids("idea", q)
+    if found is not None:
+        query = query.where(Idea.id.in_(found))
+    if sort == "oldest":
+        return query.order_by(Idea.created_at, Idea.id)
+    if sort == "most_discussed":
+        discussed = (
+            sa.select(sa.func.count(Comment.id))
+            .where(
+                Comment.target_type == "idea",
+                Comment.target_id == Idea.id,
+                Comment.deleted_at.is_(None),
+                Comment.hidden_at.is_(None),
+            )
+            .correlate(Idea)
+            .scalar_subquery()
+        )
+        return query.order_by(discussed.desc(), Idea.id.desc())
+    return query.order_by(Idea.created_at.desc(), Idea.id.desc())
+
+
+def idea_search(q: str) -> sa.Select | None:
+    """Ideas of published challenges matching a query, for the search page."""
+    found = matching_ids("idea", q)
+    if found is None:
+        return None
+    return (
+        sa.select(Idea)
+        .join(Challenge, Idea.challenge_id == Challenge.id)
+        .where(
+            Idea.id.in_(found),
+            Idea.hidden_at.is_(None),
+            Challenge.hidden_at.is_(None),
+            Challenge.phase.in_(PUBLISHED_PHASES),
+        )
+        .options(*IDEA_EAGER, selectinload(Idea.challenge))
+        .order_by(Idea.created_at.desc(), Idea.id.desc())
+    )

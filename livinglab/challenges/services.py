@@ -1,0 +1,189 @@
+"""Challenge operations: each checks the policy, validates, writes, audits and notifies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from livinglab import policy
+from livinglab.accounts.models import User
+from livinglab.audit.services import record
+from livinglab.challenges.models import THEMES, Challenge, ChallengeTheme, Phase
+from livinglab.cities.models import City
+from livinglab.database import utcnow
+from livinglab.errors import Conflict, Invalid, require
+from livinglab.extensions import db
+from livinglab.follows.services import follow, follower_ids
+from livinglab.notifications.services import notify, push_unread_count
+
+LIMITS = {"title": 160, "summary": 500, "body": 20_000}
+
+
+@dataclass
+class ChallengeInput:
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    themes: list[str] = field(default_factory=list)
+    lead_city: str = ""
+    cohost_cities: list[str] = field(default_factory=list)
+    votes_per_member: int | None = 3
+    hide_vote_counts: bool = False
+    ideas_deadline: date | None = None
+    voting_deadline: date | None = None
+    selection_deadline: date | None = None
+
+
+def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
+    errors: dict[str, object] = {}
+    text = {}
+    for name, limit in LIMITS.items():
+        value = (getattr(data, name) or "").strip()
+        if not value:
+            errors[name] = _l("This field is required.")
+        elif len(value) > limit:
+            errors[name] = _l("Use at most %(count)d characters.", count=limit)
+        text[name] = value
+    themes = sorted(set(data.themes))
+    if not 1 <= len(themes) <= 3 or any(t not in THEMES for t in themes):
+        errors["themes"] = _l("Choose one to three themes.")
+    cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
+    lead = cities.get(data.lead_city)
+    if lead is None:
+        errors["lead_city"] = _l("Choose the lead city among the partners.")
+    cohost_slugs = sorted(set(data.cohost_cities) - {data.lead_city})
+    if any(slug not in cities for slug in cohost_slugs):
+        errors["cohost_cities"] = _l("Co-hosts must be partner cities.")
+    votes = data.votes_per_member
+    if votes is None or not 1 <= votes <= 20:
+        errors["votes_per_member"] = _l("Choose between 1 and 20 votes per member.")
+    deadlines = [
+        d for d in (data.ideas_deadline, data.voting_deadline, data.selection_deadline) if d
+    ]
+    if deadlines != sorted(deadlines):
+        errors["selection_deadline"] = _l(
+            "Deadlines must follow the phases: ideas, then voting, then selection."
+        )
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), errors)
+    return text, lead, [cities[s] for s in cohost_slugs]
+
+
+def _apply(
+    challenge: Challenge, data: ChallengeInput, text: dict, lead: City, cohosts: list[City]
+) -> None:
+    challenge.title, challenge.summary, challenge.body = (
+        text["title"],
+        text["summary"],
+        text["body"],
+    )
+    challenge.lead_city_id = lead.id
+    challenge.cohost_cities = cohosts
+    wanted = set(data.themes)
+    challenge.theme_rows = [row for row in challenge.theme_rows if row.theme in wanted] + [
+        ChallengeTheme(theme=t)
+        for t in sorted(wanted - {row.theme for row in challenge.theme_rows})
+    ]
+    challenge.ideas_deadline = data.ideas_deadline
+    challenge.voting_deadline = data.voting_deadline
+    challenge.selection_deadline = data.selection_deadline
+
+
+def propose(user: User, data: ChallengeInput) -> Challenge:
+    require(policy.can_propose_challenge(user))
+    text, lead, cohosts = _validated(data)
+    challenge = Challenge(
+        phase=Phase.proposed,
+        proposer_id=user.id,
+        votes_per_member=data.votes_per_member,
+        hide_vote_counts=data.hide_vote_counts,
+    )
+    challenge.theme_rows = []
+    _apply(challenge, data, text, lead, cohosts)
+    db.session.add(challenge)
+    db.session.flush()
+    record(user, "challenge.proposed", challenge, city_id=lead.id)
+    follow(user.id, "challenge", challenge.id, commit=False)
+    db.session.commit()
+    return challenge
+
+
+def edit(user: User, challenge: Challenge, data: ChallengeInput) -> None:
+    require(policy.can_edit_challenge(user, challenge))
+    text, lead, cohosts = _validated(data)
+    for rule in ("votes_per_member", "hide_vote_counts"):
+        if getattr(data, rule) != getattr(challenge, rule):
+            verdict = policy.can_change_vote_rules(user, challenge)
+            if not verdict:
+                raise Invalid(verdict.reason, {rule: verdict.reason}, status=verdict.status)
+            setattr(challenge, rule, getattr(data, rule))
+    if lead.id != challenge.lead_city_id and not policy.can_change_phase(
+        user, challenge, Phase.open
+    ):
+        # Only whoever may publish may hand the challenge to another lead city.
+        message = _l("Only the lead city's representative may change the lead city.")
+        raise Invalid(message, {"lead_city": message}, status=403)
+    _apply(challenge, data, text, lead, cohosts)
+    challenge.updated_at = utcnow()
+    if challenge.is_published:
+        record(user, "challenge.edited", challenge, city_id=challenge.lead_city_id)
+    db.session.commit()
+
+
+def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str = "") -> None:
+    """Publishing (proposed → open), declining, and every later phase change."""
+    require(policy.can_change_phase(user, challenge, to_phase))
+    reason = reason.strip()
+    if to_phase == Phase.declined and not reason:
+        message = _l("Say why the proposal is declined; the proposer will read it.")
+        raise Invalid(message, {"reason": message})
+    if len(reason) > 1000:
+        raise Invalid(
+            _l("Use at most 1000 characters."), {"reason": _l("Use at most 1000 characters.")}
+        )
+    previous = challenge.phase
+    # Compare-and-set: two clicks or two representatives at once move the phase only once.
+    moved = db.session.execute(
+        sa.update(Challenge)
+        .where(Challenge.id == challenge.id, Challenge.phase == previous)
+        .values(phase=to_phase)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise Conflict(_l("This challenge has just changed phase; reload the page."))
+    challenge.phase = to_phase
+    if to_phase == Phase.open and challenge.published_at is None:
+        challenge.published_at = utcnow()
+    if to_phase == Phase.declined:
+        challenge.decline_reason = reason
+    action = {Phase.open: "challenge.published", Phase.declined: "challenge.declined"}.get(
+        to_phase, "challenge.phase_changed"
+    )
+    record(
+        user,
+        action,
+        challenge,
+        city_id=challenge.lead_city_id,
+        previous=previous.value,
+        phase=to_phase.value,
+        reason=reason,
+    )
+    recipients = follower_ids("challenge", challenge.id) | (
+        {challenge.proposer_id} if challenge.proposer_id else set()
+    )
+    recipients.discard(user.id)
+    link = f"/challenges/{challenge.id}"
+    for user_id in recipients:
+        if to_phase == Phase.declined:
+            notify(user_id, "challenge_declined", link=link, title=challenge.title, reason=reason)
+        else:
+            notify(
+                user_id, "challenge_phase", link=link, title=challenge.title, phase=to_phase.value
+            )
+    db.session.commit()
+    for user_id in recipients:
+        push_unread_count(user_id)

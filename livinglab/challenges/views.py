@@ -1,0 +1,212 @@
+"""Challenge pages: find, read, propose, edit, publish or decline, move through phases, follow."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from livinglab import policy
+from livinglab.challenges import queries, services
+from livinglab.challenges.forms import ChallengeForm, DeclineForm, PhaseForm
+from livinglab.challenges.labels import phase_label
+from livinglab.challenges.models import PUBLISHED_PHASES, THEMES, Challenge, Phase
+from livinglab.cities.models import City
+from livinglab.core.helpers import enforce, page_number
+from livinglab.discussion.queries import comment_counts
+from livinglab.discussion.targets import challenge_target
+from livinglab.discussion.views import thread_context
+from livinglab.errors import ServiceError
+from livinglab.extensions import db
+from livinglab.follows.services import follow, is_following, unfollow
+from livinglab.forms import show_service_error
+from livinglab.ideas.services import idea_count_by_challenge
+from livinglab.text import render_markdown
+from livinglab.votes import services as vote_services
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+
+def _cities() -> list[City]:
+    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+
+
+def load_challenge(challenge_id: int) -> Challenge:
+    """The challenge with what its pages show; 404 when unknown or not visible to this reader."""
+    challenge = db.session.scalar(
+        sa.select(Challenge)
+        .where(Challenge.id == challenge_id)
+        .options(*queries.CHALLENGE_EAGER, selectinload(Challenge.proposer))
+    )
+    if challenge is None or not policy.can_view_challenge(current_user, challenge):
+        abort(404)
+    return challenge
+
+
+@bp.get("/")
+def index():
+    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "q", "sort")}
+    query = queries.challenge_listing(**args)
+    page = db.paginate(query, page=page_number(), per_page=20, error_out=False)
+    counts = idea_count_by_challenge([c.id for c in page.items])
+    discussed = comment_counts([c.id for c in page.items])
+    return render_template(
+        "challenges/index.html",
+        page=page,
+        counts=counts,
+        discussed=discussed,
+        args=args,
+        themes=THEMES,
+        cities=_cities(),
+        phases=[p.value for p in PUBLISHED_PHASES],
+        sorts=queries.CHALLENGE_SORTS,
+    )
+
+
+@bp.get("/<int:challenge_id>")
+def show(challenge_id: int):
+    challenge = load_challenge(challenge_id)
+    args = {k: request.args.get(k, "") for k in ("city", "status", "q", "sort")}
+    ideas = db.paginate(
+        queries.idea_listing(challenge.id, **args), page=page_number(), per_page=20, error_out=False
+    )
+    user = current_user if current_user.is_authenticated else None
+    idea_ids = [i.id for i in ideas.items]
+    return render_template(
+        "challenges/show.html",
+        challenge=challenge,
+        body_html=render_markdown(challenge.body),
+        ideas=ideas,
+        args=args,
+        cities=_cities(),
+        following=is_following(user.id if user else None, "challenge", challenge.id),
+        vote_counts=vote_services.counts(idea_ids)
+        if vote_services.counts_visible(challenge)
+        else None,
+        my_votes=vote_services.my_votes(user.id if user else None, challenge.id),
+        votes_left=challenge.votes_per_member - vote_services.used_in(user.id, challenge.id)
+        if user
+        else None,
+        may_submit=policy.can_submit_idea(current_user, challenge),
+        may_edit=policy.can_edit_challenge(current_user, challenge),
+        next_phases=[
+            p
+            for p in policy.PHASE_FLOW[challenge.phase]
+            if policy.can_change_phase(current_user, challenge, p)
+        ],
+        phase_form=PhaseForm(),
+        decline_form=DeclineForm(formdata=None),
+        **thread_context(challenge_target(challenge), request.args.get("before")),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def propose():
+    enforce(policy.can_propose_challenge(current_user))
+    form = ChallengeForm()
+    form.set_city_choices(_cities())
+    if request.method == "GET":
+        form.lead_city.data = current_user.city.slug
+    if form.validate_on_submit():
+        try:
+            challenge = services.propose(current_user, form.to_input())
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="title")
+        else:
+            flash(
+                _("Your proposal is sent to the lead city's representatives, who publish it."),
+                "success",
+            )
+            return redirect(url_for("challenges.show", challenge_id=challenge.id))
+    return render_template(
+        "challenges/form.html", form=form, challenge=None
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(challenge_id: int):
+    challenge = load_challenge(challenge_id)
+    enforce(policy.can_edit_challenge(current_user, challenge))
+    if request.method == "GET":
+        form = ChallengeForm(obj=challenge)
+        form.themes.data = challenge.themes
+        form.cohost_cities.data = [c.slug for c in challenge.cohost_cities]
+        form.lead_city.data = challenge.lead_city.slug
+    else:
+        form = ChallengeForm()
+    form.set_city_choices(_cities())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.edit(current_user, challenge, form.to_input())
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="title")
+            status = error.status
+        else:
+            flash(_("The challenge is saved."), "success")
+            return redirect(url_for("challenges.show", challenge_id=challenge.id))
+    elif form.errors:
+        status = 400
+    return render_template("challenges/form.html", form=form, challenge=challenge), status
+
+
+@bp.post("/<int:challenge_id>/phase/<phase>")
+@login_required
+def change_phase(challenge_id: int, phase: str):
+    challenge = load_challenge(challenge_id)
+    try:
+        target = Phase(phase)
+    except ValueError:
+        abort(404)
+    if target == Phase.declined:
+        abort(404)  # declining has its own form, with a reason
+    enforce(policy.can_change_phase(current_user, challenge, target))
+    if not PhaseForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_phase(current_user, challenge, target)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return show(challenge_id), error.status
+    if target == Phase.open and challenge.published_at is not None:
+        flash(_("The challenge is published and open for ideas."), "success")
+    else:
+        flash(_("The challenge is now in phase “%(phase)s”.", phase=phase_label(target)), "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.post("/<int:challenge_id>/decline")
+@login_required
+def decline(challenge_id: int):
+    challenge = load_challenge(challenge_id)
+    enforce(policy.can_decline_challenge(current_user, challenge))
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.change_phase(current_user, challenge, Phase.declined, form.reason.data)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+            return show(challenge_id), error.status
+        flash(_("The proposal is declined; the proposer will read your reason."), "success")
+        return redirect(url_for("challenges.show", challenge_id=challenge_id))
+    flash(_("Say why the proposal is declined; the proposer will read it."), "error")
+    return show(challenge_id), 400
+
+
+@bp.post("/<int:challenge_id>/follow")
+@login_required
+def toggle_follow(challenge_id: int):
+    challenge = load_challenge(challenge_id)
+    if not PhaseForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "unfollow":
+        unfollow(current_user.id, "challenge", challenge.id)
+        flash(_("You no longer follow this challenge."), "info")
+    else:
+        follow(current_user.id, "challenge", challenge.id)
+        flash(_("You follow this challenge: you will be told what happens to it."), "success")
+    return redirect(url_for("challenges.show", challenge_id=challenge.id))

@@ -1,0 +1,1 @@
+"""Partner cities of the Friendship Agreement."""

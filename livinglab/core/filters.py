@@ -1,0 +1,25 @@
+"""Jinja filters shared by every template."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_decimal
+
+from livinglab.accounts.labels import profile_kind_label, role_label
+from livinglab.challenges.labels import phase_label, theme_label
+from livinglab.ideas.labels import idea_status_label
+from livinglab.pilots.labels import pilot_status_label
+from livinglab.text import render_markdown
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        role_label=role_label,
+        profile_kind_label=profile_kind_label,
+        theme_label=theme_label,
+        phase_label=phase_label,
+        idea_status_label=idea_status_label,
+        markdown=render_markdown,
+        format_decimal=format_decimal,
+        pilot_status_label=pilot_status_label,
+    )

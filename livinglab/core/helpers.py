@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_babel import gettext as _
+
+from livinglab.extensions import db
+from livinglab.policy import Verdict
+
+T = TypeVar("T")
+
+
+def get_or_404(model: type[T], ident: Any, **options: Any) -> T:
+    """Loads a row by id; a missing (or non-numeric) id is a 404, never a 500."""
+    obj = db.session.get(model, ident, **options)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def enforce(verdict: Verdict) -> None:
+    """Aborts with the verdict's status for HTML faces (401 goes to the sign-in page)."""
+    if verdict:
+        return
+    if verdict.status == 401:
+        from flask_login import current_app
+
+        abort(current_app.login_manager.unauthorized())
+    abort(verdict.status, description=str(verdict.reason))
+
+
+def safe_next(default: str) -> str:
+    """A ``next`` target only if it stays on this site."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.netloc
+        and not parts.scheme
+    ):
+        return target
+    return default
+
+
+def page_number() -> int:
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        return 1
+    return min(int(page), 100_000)
+
+
+def not_found_message() -> str:
+    return _("This page does not exist, or it is not public.")

@@ -1,0 +1,1 @@
+"""Threaded, live discussion on challenges, ideas and pilots."""

@@ -1,0 +1,184 @@
+"""Posting, editing and deleting comments: policy, limits, write, notify, broadcast."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from limits import parse as parse_limit
+
+from livinglab import policy
+from livinglab.accounts.models import User
+from livinglab.database import utcnow
+from livinglab.discussion.models import MAX_BODY, MAX_DEPTH, Comment
+from livinglab.discussion.serialize import serialize
+from livinglab.discussion.targets import Target, resolve
+from livinglab.errors import Invalid, ServiceError, require
+from livinglab.extensions import db, limiter, socketio
+from livinglab.follows.services import follower_ids
+from livinglab.notifications.services import notify_many, push_unread_counts
+
+MENTION = re.compile(r"@(\w{2,40})")
+
+
+class TooFast(ServiceError):
+    status = 429
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"\W+", "", name).lower()
+
+
+def _check_rate(user: User) -> None:
+    """Shared by HTTP and sockets, and by every process when Redis is configured."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    item = parse_limit(current_app.config["RATELIMIT_COMMENTS"])
+    if not limiter.limiter.hit(item, "comments", str(user.id)):
+        raise TooFast(_l("You are posting too fast. Please wait a minute before the next comment."))
+
+
+def _clean_body(body: Any) -> str:
+    if not isinstance(body, str):
+        raise Invalid(_l("Write a comment."), {"body": _l("Write a comment.")})
+    text = body.strip()
+    if not text:
+        raise Invalid(_l("Write a comment."), {"body": _l("Write a comment.")})
+    if len(text) > MAX_BODY:
+        message = _l("A comment has at most %(count)d characters.", count=MAX_BODY)
+        raise Invalid(message, {"body": message})
+    return text
+
+
+def _parent(target: Target, parent_id: Any) -> Comment | None:
+    if parent_id in (None, "", 0):
+        return None
+    if isinstance(parent_id, bool) or not str(parent_id).isdigit():
+        raise Invalid(
+            _l("This reply has no valid parent."),
+            {"parent_id": _l("This reply has no valid parent.")},
+        )
+    parent = db.session.get(Comment, int(parent_id))
+    if parent is None or parent.target_type != target.type or parent.target_id != target.id:
+        message = _l("You can only reply to a comment of this discussion.")
+        raise Invalid(message, {"parent_id": message})
+    if parent.depth >= MAX_DEPTH:
+        # Deeper replies join the last level, so threads stay readable on a phone.
+        parent = db.session.get(Comment, parent.parent_id)
+    return parent
+
+
+def post(user: Any, target_type: str, target_id: Any, body: Any, parent_id: Any = None) -> Comment:
+    target = resolve(target_type, target_id)
+    if target is None:
+        raise Invalid(_l("This discussion does not exist."), status=404)
+    require(policy.can_comment(user, target))
+    text = _clean_body(body)
+    parent = _parent(target, parent_id)
+    _check_rate(user)
+    comment = Comment(
+        target_type=target.type,
+        target_id=target.id,
+        challenge_id=target.challenge_id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author_id=user.id,
+        body=text,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    told = _notify(user, target, comment, parent, text)
+    db.session.commit()
+    broadcast("comment.created", comment, user)
+    push_unread_counts(told)
+    return comment
+
+
+def _notify(
+    user: User, target: Target, comment: Comment, parent: Comment | None, text: str
+) -> set[int]:
+    common = {"name": user.display_name, "title": target.title}
+    link = f"{target.url}#comment-{comment.id}"
+    told: set[int] = set()
+    if parent and parent.author_id and parent.author_id != user.id:
+        told |= set(
+            notify_many(
+                [parent.author_id], "comment_reply", link=link, group=f"reply:{parent.id}", **common
+            )
+        )
+    mentioned = _mentioned_ids(target, text) - {user.id} - told
+    told |= set(notify_many(mentioned, "comment_mention", link=link, **common))
+    watchers = (follower_ids(target.type, target.id) | target.author_ids) - {user.id} - told
+    told |= set(
+        notify_many(
+            watchers, "comment_new", link=target.url, group=f"comments:{target.room}", **common
+        )
+    )
+    return told
+
+
+def _mentioned_ids(target: Target, text: str) -> set[int]:
+    """@Name mentions of people taking part here (display name without spaces, any case)."""
+    names = {_normalized(m) for m in MENTION.findall(text)}
+    if not names:
+        return set()
+    taking_part = sa.select(Comment.author_id).where(
+        Comment.target_type == target.type, Comment.target_id == target.id
+    )
+    people = db.session.execute(
+        sa.select(User.id, User.display_name).where(
+            sa.or_(User.id.in_(taking_part), User.id.in_(target.author_ids)),
+            User.suspended_at.is_(None),
+        )
+    ).all()
+    return {uid for uid, name in people if _normalized(name) in names}
+
+
+def edit(user: Any, comment: Comment, body: Any) -> None:
+    _require_own(user, comment)
+    comment.body = _clean_body(body)
+    comment.edited_at = utcnow()
+    db.session.commit()
+    broadcast("comment.updated", comment, user)
+
+
+def delete(user: Any, comment: Comment) -> None:
+    """The text goes; the row stays so replies keep their place in the thread."""
+    _require_own(user, comment)
+    comment.body = ""
+    comment.deleted_at = utcnow()
+    db.session.commit()
+    broadcast("comment.updated", comment, user)
+
+
+def _require_own(user: Any, comment: Comment) -> None:
+    if not policy.is_member(user):
+        require(policy.NOT_SIGNED_IN)
+    if comment.author_id != user.id:
+        raise ServiceError(_l("Only its author may change a comment."), status=403)
+    if comment.deleted_at is not None or comment.hidden_at is not None:
+        raise ServiceError(_l("This comment can no longer be changed."), status=409)
+
+
+def broadcast(event: str, comment: Comment, author: User | None) -> None:
+    socketio.emit(event, serialize(comment, author), to=comment.room)
+
+
+def replay_after(target: Target, since: int, limit: int = 500) -> list[Comment]:
+    """What a reconnecting client missed, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(
+                Comment.target_type == target.type,
+                Comment.target_id == target.id,
+                Comment.id > since,
+            )
+            .options(sa.orm.selectinload(Comment.author))
+            .order_by(Comment.id)
+            .limit(limit)
+        )
+    )

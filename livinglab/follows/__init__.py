@@ -1,0 +1,1 @@
+"""Members following challenges, ideas and (later) pilots, for their notifications."""

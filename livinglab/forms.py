@@ -1,0 +1,40 @@
+"""Helpers shared by the HTML forms of every domain."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+from livinglab.errors import ServiceError
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (themes, co-host cities) instead of a multi-select box."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def show_service_error(
+    form: FlaskForm, error: ServiceError, fallback_field: str | None = None
+) -> bool:
+    """Puts a service's per-field messages next to their fields.
+
+    A refusal that is not about the input (403, 409) is flashed instead, above the page.
+    """
+    placed = False
+    for name, message in (error.fields or {}).items():
+        field = form._fields.get(name) or (
+            form._fields.get(fallback_field) if fallback_field else None
+        )
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+            placed = True
+    if not placed and error.status == 400 and fallback_field and fallback_field in form._fields:
+        field = form._fields[fallback_field]
+        field.errors = [*field.errors, str(error.message)]
+        placed = True
+    if not placed:
+        flash(str(error.message), "error")
+    return placed

@@ -1,0 +1,49 @@
+"""Which language a page is read in, and the switcher that remembers the choice."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+
+# Each language named in itself, as a switcher should show it.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "it": "Italiano",
+    "fr": "Français",
+    "pt": "Português",
+    "ro": "Română",
+    "de": "Deutsch",
+    "es": "Español",
+    "fi": "Suomi",
+}
+
+
+def supported(code: str | None) -> str | None:
+    if code and code in current_app.config["LANGUAGES"]:
+        return code
+    return None
+
+
+def select_locale() -> str:
+    """The member's choice, then the switcher's cookie, then the browser, then English."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # command-line tasks
+    if current_user and current_user.is_authenticated:
+        chosen = supported(current_user.preferred_language)
+        if chosen:
+            return chosen
+    chosen = supported(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages() -> dict:
+        return {"language_names": LANGUAGE_NAMES, "get_locale": get_locale}

@@ -1,0 +1,1 @@
+"""Ideas answering open challenges, written alone or as cross-city teams."""

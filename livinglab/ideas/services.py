@@ -1,0 +1,189 @@
+"""Idea operations: submit, edit, withdraw, and the co-author invitations of a team."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from livinglab import policy
+from livinglab.accounts.models import User
+from livinglab.accounts.services import find_by_email
+from livinglab.audit.services import record
+from livinglab.challenges.models import Challenge
+from livinglab.database import utcnow
+from livinglab.errors import Conflict, Invalid, require
+from livinglab.extensions import db
+from livinglab.follows.services import follow
+from livinglab.ideas import attachments
+from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
+from livinglab.notifications.services import notify, push_unread_count
+
+LIMITS = {"title": 160, "summary": 500, "body": 20_000}
+MAX_TEAM = 8
+
+
+@dataclass
+class IdeaInput:
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+
+
+def _validated(data: IdeaInput) -> dict[str, str]:
+    errors: dict[str, object] = {}
+    text = {}
+    for name, limit in LIMITS.items():
+        value = (getattr(data, name) or "").strip()
+        if not value:
+            errors[name] = _l("This field is required.")
+        elif len(value) > limit:
+            errors[name] = _l("Use at most %(count)d characters.", count=limit)
+        text[name] = value
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), errors)
+    return text
+
+
+def _invitees(inviter: User, emails: Sequence[str], already: set[int]) -> list[User]:
+    """Members named by address; every unknown or impossible one is reported at the field."""
+    members: list[User] = []
+    for raw in emails:
+        address = raw.strip()
+        if not address:
+            continue
+        member = find_by_email(address)
+        if member is None or member.is_suspended:
+            message = _l("No member has the address %(email)s.", email=address)
+            raise Invalid(message, {"coauthors": message})
+        if member.id == inviter.id or member.id in already or member in members:
+            continue
+        members.append(member)
+    if len(already) + len(members) > MAX_TEAM:
+        message = _l("A team has at most %(count)d co-authors.", count=MAX_TEAM)
+        raise Invalid(message, {"coauthors": message})
+    return members
+
+
+def _invite(idea: Idea, inviter: User, members: list[User]) -> None:
+    for member in members:
+        idea.coauthors.append(Coauthor(user_id=member.id, invited_by_id=inviter.id))
+        notify(
+            member.id,
+            "coauthor_invited",
+            link="/activity",
+            title=idea.title,
+            name=inviter.display_name,
+        )
+
+
+def submit(
+    user: User,
+    challenge: Challenge,
+    data: IdeaInput,
+    *,
+    files: Sequence[FileStorage] = (),
+    coauthor_emails: Sequence[str] = (),
+) -> Idea:
+    require(policy.can_submit_idea(user, challenge))
+    text = _validated(data)
+    members = _invitees(user, coauthor_emails, set())
+    idea = Idea(challenge_id=challenge.id, author_id=user.id, status=IdeaStatus.submitted, **text)
+    idea.coauthors = []
+    idea.attachment_links = []
+    db.session.add(idea)
+    db.session.flush()
+    attachments.attach(idea, user, files, existing=0)
+    _invite(idea, user, members)
+    follow(user.id, "idea", idea.id, commit=False)
+    db.session.commit()
+    for member in members:
+        push_unread_count(member.id)
+    return idea
+
+
+def edit(
+    user: User,
+    idea: Idea,
+    data: IdeaInput,
+    *,
+    files: Sequence[FileStorage] = (),
+    remove_attachment_ids: Sequence[int] = (),
+    coauthor_emails: Sequence[str] = (),
+) -> None:
+    require(policy.can_edit_idea(user, idea))
+    text = _validated(data)
+    members = _invitees(
+        user, coauthor_emails, {c.user_id for c in idea.coauthors} | idea.author_ids
+    )
+    removed = attachments.detach(idea, remove_attachment_ids)
+    attachments.attach(idea, user, files, existing=attachments.count(idea))
+    idea.title, idea.summary, idea.body = text["title"], text["summary"], text["body"]
+    idea.updated_at = utcnow()
+    _invite(idea, user, members)
+    db.session.commit()
+    attachments.delete_files(removed)
+    for member in members:
+        push_unread_count(member.id)
+
+
+def withdraw(user: User, idea: Idea) -> None:
+    require(policy.can_withdraw_idea(user, idea))
+    idea.status = IdeaStatus.withdrawn
+    idea.withdrawn_at = utcnow()
+    record(user, "idea.withdrawn", idea, city_id=idea.challenge.lead_city_id)
+    db.session.commit()
+
+
+def respond(user: User, idea: Idea, *, accept: bool) -> None:
+    """An invited member joins the team or declines; either way the lead author is told."""
+    invitation = next((c for c in idea.coauthors if c.user_id == user.id), None)
+    if invitation is None:
+        raise Invalid(_l("You were not invited to this idea."), status=404)
+    if invitation.status != InvitationStatus.invited:
+        raise Conflict(_l("You already answered this invitation."))
+    if accept and idea.status == IdeaStatus.withdrawn:
+        raise Conflict(_l("This idea has been withdrawn."))
+    invitation.status = InvitationStatus.accepted if accept else InvitationStatus.declined
+    invitation.responded_at = utcnow()
+    if idea.author_id:
+        notify(
+            idea.author_id,
+            "coauthor_accepted" if accept else "coauthor_declined",
+            link=f"/ideas/{idea.id}",
+            title=idea.title,
+            name=user.display_name,
+        )
+    if accept:
+        follow(user.id, "idea", idea.id, commit=False)
+    db.session.commit()
+    if idea.author_id:
+        push_unread_count(idea.author_id)
+
+
+def pending_invitation(user_id: int | None, idea: Idea) -> Coauthor | None:
+    if user_id is None:
+        return None
+    return next(
+        (
+            c
+            for c in idea.coauthors
+            if c.user_id == user_id and c.status == InvitationStatus.invited
+        ),
+        None,
+    )
+
+
+def idea_count_by_challenge(challenge_ids: Sequence[int]) -> dict[int, int]:
+    """Ideas per challenge (withdrawn ones excluded), counted in one query."""
+    if not challenge_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Idea.challenge_id, sa.func.count(Idea.id))
+        .where(Idea.challenge_id.in_(challenge_ids), Idea.status != IdeaStatus.withdrawn)
+        .group_by(Idea.challenge_id)
+    ).all()
+    return dict(rows)

@@ -1,0 +1,1 @@
+"""Flags from members and the moderators' decisions on comments, challenges and ideas."""

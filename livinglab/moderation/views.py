@@ -1,0 +1,71 @@
+"""Flagging by members; the moderators' queue and their decisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from livinglab import policy
+from livinglab.core.helpers import enforce, safe_next
+from livinglab.errors import ServiceError
+from livinglab.moderation import services
+
+bp = Blueprint("moderation", __name__)
+
+
+def _content_or_404(content_type: str, content_id: int):
+    content = services.load_content(content_type, content_id)
+    if content is None:
+        abort(404)
+    return content
+
+
+@bp.post("/flags/<content_type>/<int:content_id>")
+@login_required
+def flag(content_type: str, content_id: int):
+    content = _content_or_404(content_type, content_id)
+    enforce(policy.can_flag(current_user, content))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back = safe_next(content.link)
+    try:
+        hid = services.flag(current_user, content, request.form.get("reason", ""))
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(back), 303
+    if hid:
+        flash(_("Thank you. It is hidden until a moderator decides."), "success")
+    else:
+        flash(_("Thank you for the report; the moderators will look at it."), "success")
+    return redirect(back)
+
+
+@bp.get("/moderation")
+@login_required
+def queue():
+    enforce(policy.can_view_admin_area(current_user))
+    return render_template(
+        "moderation/queue.html", items=services.queue_for(current_user), form=FlaskForm()
+    )
+
+
+@bp.post("/moderation/<content_type>/<int:content_id>/<any(hide, restore):decision>")
+@login_required
+def decide(content_type: str, content_id: int, decision: str):
+    content = _content_or_404(content_type, content_id)
+    enforce(policy.can_moderate(current_user, content))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        services.decide(
+            current_user, content, hide=decision == "hide", reason=request.form.get("reason", "")
+        )
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return render_template(
+            "moderation/queue.html", items=services.queue_for(current_user), form=FlaskForm()
+        ), error.status
+    flash(_("Done: the author is told what you decided and why."), "success")
+    return redirect(safe_next(url_for("moderation.queue")))

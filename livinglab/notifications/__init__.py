@@ -1,0 +1,1 @@
+"""In-app notifications, rendered in the reader's language when shown."""

@@ -1,0 +1,288 @@
+"""Running a pilot: status, milestones, updates, indicators, lessons, replication."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from livinglab import policy
+from livinglab.audit.services import record
+from livinglab.challenges.models import Challenge
+from livinglab.database import utcnow
+from livinglab.errors import Conflict, Invalid, require
+from livinglab.extensions import db, socketio
+from livinglab.follows.services import follow, follower_ids
+from livinglab.ideas.models import Idea
+from livinglab.notifications.services import notify_many, push_unread_counts
+from livinglab.pilots.models import (
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Pilot,
+    PilotStatus,
+    PilotUpdate,
+)
+from livinglab.uploads import services as uploads
+
+LESSONS = ("lessons_worked", "lessons_failed", "lessons_costs", "lessons_circular_value")
+TEXT_MAX = 5000
+
+
+def load(pilot_id: int) -> Pilot | None:
+    return db.session.scalar(
+        sa.select(Pilot)
+        .where(Pilot.id == pilot_id)
+        .options(
+            selectinload(Pilot.idea).selectinload(Idea.coauthors),
+            selectinload(Pilot.idea).selectinload(Idea.author),
+            selectinload(Pilot.challenge).selectinload(Challenge.theme_rows),
+            selectinload(Pilot.city),
+            selectinload(Pilot.origin).selectinload(Pilot.city),
+            selectinload(Pilot.milestones).selectinload(Milestone.evidence_attachment),
+            selectinload(Pilot.indicators).selectinload(Indicator.values),
+        )
+    )
+
+
+def _text(value: Any, field: str, required: bool = True, limit: int = TEXT_MAX) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if (required and not text) or len(text) > limit:
+        message = (
+            _l("This field is required.")
+            if not text
+            else _l("Use at most %(count)d characters.", count=limit)
+        )
+        raise Invalid(message, {field: message})
+    return text
+
+
+def _number(value: Any, field: str, required: bool = True) -> float | None:
+    if value in (None, "") and not required:
+        return None
+    try:
+        number = float(str(value).replace(",", ".").strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > 1e12:
+        message = _l("Enter a number, such as 12 or 3.5.")
+        raise Invalid(message, {field: message})
+    return number
+
+
+def _date(value: Any, field: str, required: bool = True) -> date | None:
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, date):
+        parsed = value
+    else:
+        try:
+            parsed = date.fromisoformat(str(value))
+        except ValueError:
+            parsed = None
+    if parsed is None or not date(2000, 1, 1) <= parsed <= date.today() + timedelta(days=3650):
+        message = _l("Enter a real date (year-month-day) between 2000 and ten years from now.")
+        raise Invalid(message, {field: message})
+    return parsed
+
+
+def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
+    """Tells the pilot's room and notifies the team and followers, after the commit."""
+    watchers = (follower_ids("pilot", pilot.id) | pilot.team_ids) - {user.id}
+    told = notify_many(
+        watchers,
+        "pilot_updated",
+        link=f"/pilots/{pilot.id}",
+        group=f"pilot:{pilot.id}",
+        title=pilot.title,
+        city=pilot.city.name,
+    )
+    pilot.updated_at = utcnow()
+    db.session.commit()
+    socketio.emit(
+        "pilot.updated", {"pilot_id": pilot.id, "what": what, **params}, to=f"pilot:{pilot.id}"
+    )
+    push_unread_counts(told)
+
+
+def change_status(
+    user: Any, pilot: Pilot, to: Any, *, reason: Any = "", lessons: dict | None = None
+) -> None:
+    try:
+        target = PilotStatus(to)
+    except ValueError:
+        raise Invalid(_l("Choose a status."), {"status": _l("Choose a status.")}) from None
+    require(policy.can_change_pilot_status(user, pilot, target.value))
+    if target == PilotStatus.halted:
+        pilot.halted_reason = _text(reason, "reason", limit=2000)
+    if target == PilotStatus.completed:
+        lessons = lessons or {}
+        for name in LESSONS:
+            setattr(pilot, name, _text(lessons.get(name), name))
+        pilot.completed_at = utcnow()
+    previous = pilot.status
+    pilot.status = target
+    record(
+        user,
+        "pilot.status",
+        pilot,
+        city_id=pilot.city_id,
+        previous=previous.value,
+        status=target.value,
+    )
+    _changed(user, pilot, "status", status=target.value)
+
+
+def add_milestone(user: Any, pilot: Pilot, title: Any, due: Any) -> Milestone:
+    require(policy.can_manage_pilot(user, pilot))
+    milestone = Milestone(
+        pilot_id=pilot.id,
+        title=_text(title, "title", limit=200),
+        due_date=_date(due, "due_date", required=False),
+    )
+    db.session.add(milestone)
+    db.session.flush()
+    _changed(user, pilot, "milestone")
+    return milestone
+
+
+def complete_milestone(
+    user: Any,
+    pilot: Pilot,
+    milestone: Milestone,
+    done_on: Any,
+    evidence: Any,
+    file: FileStorage | None,
+) -> None:
+    require(policy.can_manage_pilot(user, pilot))
+    if milestone.pilot_id != pilot.id:
+        raise Invalid(_l("This milestone belongs to another pilot."), status=404)
+    if milestone.done_on is not None:
+        raise Conflict(_l("This milestone is already done."))
+    milestone.done_on = _date(done_on, "done_on")
+    milestone.evidence = _text(evidence, "evidence", required=file is None)
+    if file is not None and getattr(file, "filename", ""):
+        milestone.evidence_attachment = uploads.store_upload(file, user.id, field="evidence_file")
+    _changed(user, pilot, "milestone")
+
+
+def post_update(user: Any, pilot: Pilot, body: Any, files: list[FileStorage]) -> PilotUpdate:
+    require(policy.can_manage_pilot(user, pilot))
+    if len(files) > 5:
+        raise Invalid(
+            _l("At most 5 images per update."), {"images": _l("At most 5 images per update.")}
+        )
+    update = PilotUpdate(pilot_id=pilot.id, author_id=user.id, body=_text(body, "body"))
+    update.images = [uploads.store_upload(f, user.id, field="images") for f in files]
+    db.session.add(update)
+    db.session.flush()
+    _changed(user, pilot, "update")
+    return update
+
+
+def add_indicator(
+    user: Any, pilot: Pilot, name: Any, unit: Any, baseline: Any, target: Any
+) -> Indicator:
+    require(policy.can_manage_pilot(user, pilot))
+    indicator = Indicator(
+        pilot_id=pilot.id,
+        name=_text(name, "name", limit=160),
+        unit=_text(unit, "unit", limit=40),
+        baseline=_number(baseline, "baseline", required=False),
+        target=_number(target, "target", required=False),
+    )
+    db.session.add(indicator)
+    db.session.flush()
+    _changed(user, pilot, "indicator")
+    return indicator
+
+
+def record_value(
+    user: Any, pilot: Pilot, indicator: Indicator, measured_on: Any, value: Any
+) -> None:
+    require(policy.can_manage_pilot(user, pilot))
+    if indicator.pilot_id != pilot.id:
+        raise Invalid(_l("This indicator belongs to another pilot."), status=404)
+    db.session.add(
+        IndicatorValue(
+            indicator_id=indicator.id,
+            measured_on=_date(measured_on, "measured_on"),
+            value=_number(value, "value"),
+            recorded_by_id=user.id,
+        )
+    )
+    _changed(user, pilot, "indicator")
+
+
+def replicate(user: Any, origin: Pilot) -> Pilot:
+    """A new pilot in the representative's city, starting from the origin's plan."""
+    require(policy.can_replicate_pilot(user, origin))
+    if db.session.scalar(
+        sa.select(Pilot.id).where(Pilot.idea_id == origin.idea_id, Pilot.city_id == user.city_id)
+    ):
+        raise Conflict(_l("This idea already has a pilot in your city."))
+    copy = Pilot(
+        idea_id=origin.idea_id,
+        challenge_id=origin.challenge_id,
+        city_id=user.city_id,
+        origin_id=origin.id,
+        created_by_id=user.id,
+    )
+    copy.milestones = [Milestone(title=m.title) for m in origin.milestones]
+    copy.indicators = [
+        Indicator(name=i.name, unit=i.unit, baseline=i.baseline, target=i.target)
+        for i in origin.indicators
+    ]
+    db.session.add(copy)
+    db.session.flush()
+    record(
+        user,
+        "pilot.replicated",
+        copy,
+        city_id=user.city_id,
+        origin_id=origin.id,
+        origin_city_id=origin.city_id,
+    )
+    follow(user.id, "pilot", copy.id, commit=False)
+    watchers = (follower_ids("pilot", origin.id) | origin.team_ids) - {user.id}
+    told = notify_many(
+        watchers,
+        "pilot_replicated",
+        link=f"/pilots/{copy.id}",
+        title=origin.title,
+        city=user.city.name,
+    )
+    db.session.commit()
+    socketio.emit(
+        "pilot.updated", {"pilot_id": origin.id, "what": "replication"}, to=f"pilot:{origin.id}"
+    )
+    push_unread_counts(told)
+    return copy
+
+
+def replicas(pilot_id: int) -> list[Pilot]:
+    return list(
+        db.session.scalars(
+            sa.select(Pilot)
+            .where(Pilot.origin_id == pilot_id)
+            .options(selectinload(Pilot.city))
+            .order_by(Pilot.created_at)
+        )
+    )
+
+
+def updates_of(pilot_id: int) -> list[PilotUpdate]:
+    return list(
+        db.session.scalars(
+            sa.select(PilotUpdate)
+            .where(PilotUpdate.pilot_id == pilot_id)
+            .options(selectinload(PilotUpdate.author), selectinload(PilotUpdate.images))
+            .order_by(PilotUpdate.created_at.desc())
+            .limit(50)
+        )
+    )

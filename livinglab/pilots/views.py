@@ -1,0 +1,319 @@
+"""Pilot pages: the decision log, the pilots list, the good-practice library, one pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+
+from livinglab import policy
+from livinglab.challenges.models import THEMES, ChallengeTheme
+from livinglab.cities.models import City
+from livinglab.core.helpers import enforce, page_number
+from livinglab.discussion.targets import pilot_target
+from livinglab.discussion.views import thread_context
+from livinglab.errors import ServiceError
+from livinglab.extensions import db
+from livinglab.follows.services import follow, is_following, unfollow
+from livinglab.ideas.views import load_idea
+from livinglab.ideas.views import show as show_idea
+from livinglab.pilots import decisions, services
+from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
+from livinglab.pilots.timeline import timeline
+
+bp = Blueprint("pilots", __name__)
+
+
+def _cities() -> list[City]:
+    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+
+
+def _listing(status: str = "", city: str = "", theme: str = "") -> sa.Select:
+    query = sa.select(Pilot).options(
+        selectinload(Pilot.idea),
+        selectinload(Pilot.city),
+        selectinload(Pilot.milestones),
+        selectinload(Pilot.origin),
+    )
+    if status in {s.value for s in PilotStatus}:
+        query = query.where(Pilot.status == PilotStatus(status))
+    if city:
+        query = query.where(
+            Pilot.city_id == sa.select(City.id).where(City.slug == city).scalar_subquery()
+        )
+    if theme in THEMES:
+        query = query.where(
+            Pilot.challenge_id.in_(
+                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
+            )
+        )
+    return query.order_by(Pilot.created_at.desc(), Pilot.id.desc())
+
+
+@bp.get("/pilots")
+def index():
+    args = {k: request.args.get(k, "") for k in ("status", "city", "theme")}
+    page = db.paginate(_listing(**args), page=page_number(), per_page=20, error_out=False)
+    return render_template(
+        "pilots/index.html",
+        page=page,
+        args=args,
+        cities=_cities(),
+        themes=THEMES,
+        statuses=list(PilotStatus),
+    )
+
+
+@bp.get("/good-practices")
+def good_practices():
+    args = {k: request.args.get(k, "") for k in ("city", "theme")}
+    query = _listing(status=PilotStatus.completed.value, **args).options(
+        selectinload(Pilot.indicators).selectinload(Indicator.values)
+    )
+    page = db.paginate(query, page=page_number(), per_page=10, error_out=False)
+    replicated = {
+        origin: n
+        for origin, n in db.session.execute(
+            sa.select(Pilot.origin_id, sa.func.count(Pilot.id))
+            .where(Pilot.origin_id.in_([p.id for p in page.items]))
+            .group_by(Pilot.origin_id)
+        )
+    }
+    return render_template(
+        "pilots/library.html",
+        page=page,
+        args=args,
+        cities=_cities(),
+        themes=THEMES,
+        replicated=replicated,
+    )
+
+
+@bp.get("/decisions")
+def decision_log():
+    city_slug = request.args.get("city", "")
+    city = db.session.scalar(sa.select(City).where(City.slug == city_slug)) if city_slug else None
+    page = db.paginate(
+        decisions.log(city.id if city else None), page=page_number(), per_page=30, error_out=False
+    )
+    return render_template("pilots/decisions.html", page=page, city=city, cities=_cities())
+
+
+@bp.post("/ideas/<int:idea_id>/decisions")
+@login_required
+def decide(idea_id: int):
+    idea = load_idea(idea_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        _decision, pilot = decisions.decide(
+            current_user,
+            idea,
+            request.form.get("city"),
+            request.form.get("decision"),
+            request.form.get("reason", ""),
+        )
+    except ServiceError as error:
+        if error.status in (401, 403, 404):
+            abort(error.status, description=str(error.message))
+        flash(str(error.message), "error")
+        return show_idea(idea_id), error.status
+    if pilot:
+        flash(
+            _("Approved: the pilot in %(city)s is created.", city=current_user.city.name), "success"
+        )
+        return redirect(url_for("pilots.show", pilot_id=pilot.id))
+    flash(
+        _("The idea is rejected for %(city)s; your reason is public.", city=current_user.city.name),
+        "success",
+    )
+    return redirect(url_for("ideas.show", idea_id=idea_id) + "#decisions")
+
+
+def _pilot_or_404(pilot_id: int) -> Pilot:
+    pilot = services.load(pilot_id)
+    if pilot is None:
+        abort(404)
+    return pilot
+
+
+def _page(pilot: Pilot, errors: dict | None = None, status: int = 200):
+    today = date.today()
+    may_manage = policy.can_manage_pilot(current_user, pilot)
+    user_id = current_user.id if current_user.is_authenticated else None
+    return (
+        render_template(
+            "pilots/show.html",
+            pilot=pilot,
+            today=today,
+            done=pilot.progress[0],
+            total=pilot.progress[1],
+            may_manage=may_manage,
+            next_statuses=[s for s in policy.PILOT_FLOW[pilot.status.value] if may_manage],
+            may_replicate=policy.can_replicate_pilot(current_user, pilot),
+            replicas=services.replicas(pilot.id),
+            updates=services.updates_of(pilot.id),
+            events=timeline(pilot),
+            following=is_following(user_id, "pilot", pilot.id),
+            errors=errors or {},
+            values=request.form if errors else {},
+            form=FlaskForm(),
+            **thread_context(pilot_target(pilot), request.args.get("before")),
+        ),
+        status,
+    )
+
+
+@bp.get("/pilots/<int:pilot_id>")
+def show(pilot_id: int):
+    return _page(_pilot_or_404(pilot_id))
+
+
+def _act(pilot_id: int, form_key: str, action, message: str):
+    """Runs a pilot action; field errors go back next to the fields of the form that sent them."""
+    pilot = _pilot_or_404(pilot_id)
+    enforce(
+        policy.can_manage_pilot(current_user, pilot) if form_key != "replicate" else policy.ALLOW
+    )
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action(pilot)
+    except ServiceError as error:
+        if error.status in (401, 403, 404):
+            abort(error.status, description=str(error.message))
+        db.session.rollback()
+        flash(str(error.message), "error")
+        fields = {k: str(v) for k, v in (error.fields or {}).items()}
+        return _page(
+            _pilot_or_404(pilot_id), {form_key: fields or {"_": str(error.message)}}, error.status
+        )
+    flash(message, "success")
+    target = result if isinstance(result, Pilot) else pilot
+    return redirect(url_for("pilots.show", pilot_id=target.id))
+
+
+@bp.post("/pilots/<int:pilot_id>/status")
+@login_required
+def change_status(pilot_id: int):
+    lessons = {name: request.form.get(name, "") for name in services.LESSONS}
+    return _act(
+        pilot_id,
+        "status",
+        lambda p: services.change_status(
+            current_user,
+            p,
+            request.form.get("status"),
+            reason=request.form.get("reason", ""),
+            lessons=lessons,
+        ),
+        _("The pilot's status is changed."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/milestones")
+@login_required
+def add_milestone(pilot_id: int):
+    return _act(
+        pilot_id,
+        "milestone",
+        lambda p: services.add_milestone(
+            current_user, p, request.form.get("title"), request.form.get("due_date")
+        ),
+        _("The milestone is added."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/milestones/<int:milestone_id>/done")
+@login_required
+def complete_milestone(pilot_id: int, milestone_id: int):
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.pilot_id != pilot_id:
+        abort(404)
+    return _act(
+        pilot_id,
+        f"done-{milestone_id}",
+        lambda p: services.complete_milestone(
+            current_user,
+            p,
+            milestone,
+            request.form.get("done_on"),
+            request.form.get("evidence"),
+            request.files.get("evidence_file"),
+        ),
+        _("The milestone is done."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/updates")
+@login_required
+def post_update(pilot_id: int):
+    files = [f for f in request.files.getlist("images") if f.filename]
+    return _act(
+        pilot_id,
+        "update",
+        lambda p: services.post_update(current_user, p, request.form.get("body"), files),
+        _("Your update is posted."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/indicators")
+@login_required
+def add_indicator(pilot_id: int):
+    f = request.form
+    return _act(
+        pilot_id,
+        "indicator",
+        lambda p: services.add_indicator(
+            current_user, p, f.get("name"), f.get("unit"), f.get("baseline"), f.get("target")
+        ),
+        _("The indicator is added."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values")
+@login_required
+def record_value(pilot_id: int, indicator_id: int):
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.pilot_id != pilot_id:
+        abort(404)
+    f = request.form
+    return _act(
+        pilot_id,
+        f"value-{indicator_id}",
+        lambda p: services.record_value(
+            current_user, p, indicator, f.get("measured_on"), f.get("value")
+        ),
+        _("The measurement is recorded."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/replicate")
+@login_required
+def replicate(pilot_id: int):
+    pilot = _pilot_or_404(pilot_id)
+    enforce(policy.can_replicate_pilot(current_user, pilot))
+    return _act(
+        pilot_id,
+        "replicate",
+        lambda p: services.replicate(current_user, p),
+        _("The pilot is replicated in your city."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/follow")
+@login_required
+def toggle_follow(pilot_id: int):
+    pilot = _pilot_or_404(pilot_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "unfollow":
+        unfollow(current_user.id, "pilot", pilot.id)
+    else:
+        follow(current_user.id, "pilot", pilot.id)
+    return redirect(url_for("pilots.show", pilot_id=pilot.id))

@@ -1,0 +1,1 @@
+"""Expert reviews of ideas against the Living Lab's rubric."""

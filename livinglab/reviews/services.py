@@ -1,0 +1,151 @@
+"""Expert reviews: one per expert and idea, editable until the challenge closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from livinglab import policy
+from livinglab.challenges.models import Challenge, ChallengeTheme, Phase, challenge_cohost
+from livinglab.cities.models import City
+from livinglab.database import utcnow
+from livinglab.errors import Invalid, require
+from livinglab.extensions import db
+from livinglab.follows.services import follower_ids
+from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
+from livinglab.notifications.services import notify_many, push_unread_counts
+from livinglab.reviews.models import CRITERION_NAMES, Review
+
+ASSESSMENT_MAX = 5000
+
+
+def _scores(data: dict[str, Any]) -> dict[str, int]:
+    errors: dict[str, Any] = {}
+    scores: dict[str, int] = {}
+    for name in CRITERION_NAMES:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            errors[name] = _l("Give a score from 1 to 5.")
+        else:
+            scores[name] = value
+    text = data.get("assessment")
+    text = text.strip() if isinstance(text, str) else ""
+    if not text or len(text) > ASSESSMENT_MAX:
+        errors["assessment"] = _l(
+            "Write your assessment (at most %(count)d characters).", count=ASSESSMENT_MAX
+        )
+    if data.get("no_conflict") not in (True, "y", "yes", "true", "on", "1"):
+        errors["no_conflict"] = _l(
+            "Declare that you have no conflict of interest, or do not review this idea."
+        )
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), errors)
+    return {**scores, "assessment": text}
+
+
+def mine(user_id: int, idea_id: int) -> Review | None:
+    return db.session.scalar(
+        sa.select(Review).where(Review.idea_id == idea_id, Review.expert_id == user_id)
+    )
+
+
+def save(user: Any, idea: Idea, data: dict[str, Any]) -> tuple[Review, bool]:
+    """Creates or updates the expert's review; returns it and whether it is new."""
+    require(policy.can_review(user, idea))
+    values = _scores(data)
+    review = mine(user.id, idea.id)
+    created = review is None
+    if created:
+        review = Review(idea_id=idea.id, expert_id=user.id, no_conflict=True, **values)
+        db.session.add(review)
+    else:
+        for name, value in values.items():
+            setattr(review, name, value)
+        review.updated_at = utcnow()
+    told: list[int] = []
+    if created:
+        watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {user.id}
+        told = notify_many(
+            watchers,
+            "review_new",
+            link=f"/ideas/{idea.id}#reviews",
+            name=user.display_name,
+            title=idea.title,
+        )
+    db.session.commit()
+    push_unread_counts(told)
+    return review, created
+
+
+def of_idea(idea_id: int) -> list[Review]:
+    return list(
+        db.session.scalars(
+            sa.select(Review)
+            .where(Review.idea_id == idea_id)
+            .options(selectinload(Review.expert))
+            .order_by(Review.created_at)
+        )
+    )
+
+
+def averages(reviews: list[Review]) -> dict[str, float]:
+    if not reviews:
+        return {}
+    return {name: sum(getattr(r, name) for r in reviews) / len(reviews) for name in CRITERION_NAMES}
+
+
+def count_for(idea_id: int) -> int:
+    return (
+        db.session.scalar(sa.select(sa.func.count(Review.id)).where(Review.idea_id == idea_id)) or 0
+    )
+
+
+def queue(user: Any, *, theme: str = "", city: str = "") -> sa.Select:
+    """Ideas this expert may still review: not theirs, not yet reviewed, in a live challenge."""
+    reviewed = sa.select(Review.idea_id).where(Review.expert_id == user.id)
+    query = (
+        sa.select(Idea)
+        .join(Challenge, Idea.challenge_id == Challenge.id)
+        .where(
+            Challenge.phase.in_((Phase.open, Phase.voting, Phase.selection)),
+            Challenge.hidden_at.is_(None),
+            Idea.hidden_at.is_(None),
+            Idea.status != IdeaStatus.withdrawn,
+            Idea.id.not_in(reviewed),
+            sa.or_(Idea.author_id.is_(None), Idea.author_id != user.id),
+            Idea.id.not_in(
+                sa.select(Coauthor.idea_id).where(
+                    Coauthor.user_id == user.id, Coauthor.status == InvitationStatus.accepted
+                )
+            ),
+        )
+        .options(
+            selectinload(Idea.author),
+            selectinload(Idea.challenge).selectinload(Challenge.lead_city),
+        )
+        .order_by(Idea.created_at)
+    )
+    if theme:
+        query = query.where(
+            Challenge.id.in_(
+                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
+            )
+        )
+    if city:
+        city_id = sa.select(City.id).where(City.slug == city).scalar_subquery()
+        query = query.where(
+            sa.or_(
+                Challenge.lead_city_id == city_id,
+                Challenge.id.in_(
+                    sa.select(challenge_cohost.c.challenge_id).where(
+                        challenge_cohost.c.city_id == city_id
+                    )
+                ),
+            )
+        )
+    return query

@@ -1,0 +1,62 @@
+"""Experts review ideas; the "to review" queue."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from livinglab import policy
+from livinglab.accounts.models import Role
+from livinglab.challenges.models import THEMES
+from livinglab.cities.models import City
+from livinglab.core.helpers import enforce, page_number
+from livinglab.errors import ServiceError
+from livinglab.extensions import db
+from livinglab.forms import show_service_error
+from livinglab.ideas.views import load_idea
+from livinglab.reviews import services
+from livinglab.reviews.forms import ReviewForm
+
+bp = Blueprint("reviews", __name__)
+
+
+@bp.route("/ideas/<int:idea_id>/review", methods=["GET", "POST"])
+@login_required
+def review(idea_id: int):
+    idea = load_idea(idea_id)
+    enforce(policy.can_review(current_user, idea))
+    existing = services.mine(current_user.id, idea.id)
+    form = ReviewForm(obj=existing) if request.method == "GET" else ReviewForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _review, created = services.save(current_user, idea, form.to_data())
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="assessment")
+            status = error.status
+        else:
+            flash(
+                _("Your review is published.") if created else _("Your review is updated."),
+                "success",
+            )
+            return redirect(f"/ideas/{idea.id}#reviews")
+    elif form.errors:
+        status = 400
+    return render_template("reviews/form.html", form=form, idea=idea, existing=existing), status
+
+
+@bp.get("/reviews/queue")
+@login_required
+def queue():
+    if current_user.role != Role.expert:
+        enforce(policy.Verdict(False, 403, _("Only experts review ideas.")))
+    theme = request.args.get("theme", "")
+    city = request.args.get("city", "")
+    query = services.queue(current_user, theme=theme if theme in THEMES else "", city=city)
+    page = db.paginate(query, page=page_number(), per_page=20, error_out=False)
+    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return render_template(
+        "reviews/queue.html", page=page, theme=theme, city=city, themes=THEMES, cities=cities
+    )

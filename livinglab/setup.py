@@ -1,0 +1,132 @@
+"""Binds the extensions and blueprints to an app; called by the factory only."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from livinglab.database import configure_sqlite
+from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+
+def init_extensions(app: Flask) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql://"):
+        # psycopg 3 is the driver; plain postgresql:// URLs would ask for psycopg2.
+        url = app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + url[len("postgresql://") :]
+        )
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    from livinglab.search.services import include_name
+
+    migrate.init_app(
+        app,
+        db,
+        directory=_migrations_dir(app),
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,  # the search engines' own tables and indexes
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from livinglab.i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from livinglab.accounts.session import init_login
+
+    init_login(app, login_manager)
+    # Handlers must be declared before the first server exists, or later binds lose them.
+    from livinglab.discussion import events as discussion_events  # noqa: F401
+    from livinglab.realtime import events  # noqa: F401
+
+    bind_socketio(app)
+
+
+def bind_socketio(app: Flask) -> None:
+    """Socket.IO serves one app per process; a process that builds several (the tests) rebinds."""
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("REDIS_URL"),
+        # None keeps Socket.IO's same-origin rule: only the platform's own pages open a socket.
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+    )
+
+
+class BoundedInt(IntegerConverter):
+    """Ids fit a 32-bit column; a larger number in a URL is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - Werkzeug's own parameter name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
+    from livinglab.accounts.members import bp as members_bp
+    from livinglab.accounts.views import bp as accounts_bp
+    from livinglab.activity.views import bp as activity_bp
+    from livinglab.api import accounts as _api_accounts  # noqa: F401 - registers the endpoints
+    from livinglab.api import content as _api_content  # noqa: F401
+    from livinglab.api import export as _api_export  # noqa: F401
+    from livinglab.api import openapi as _api_openapi  # noqa: F401
+    from livinglab.api import pilots as _api_pilots  # noqa: F401
+    from livinglab.api.core import bp as api_bp
+    from livinglab.api.views import bp as api_pages_bp
+    from livinglab.challenges.views import bp as challenges_bp
+    from livinglab.cities.views import bp as cities_bp
+    from livinglab.core.errors import register_error_pages
+    from livinglab.core.views import bp as core_bp
+    from livinglab.discussion.views import bp as discussion_bp
+    from livinglab.ideas.views import bp as ideas_bp
+    from livinglab.moderation.views import bp as moderation_bp
+    from livinglab.notifications.views import bp as notifications_bp
+    from livinglab.pilots.views import bp as pilots_bp
+    from livinglab.reviews.views import bp as reviews_bp
+    from livinglab.search.views import bp as search_bp
+    from livinglab.uploads.views import bp as uploads_bp
+    from livinglab.votes.views import bp as votes_bp
+
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        members_bp,
+        cities_bp,
+        challenges_bp,
+        notifications_bp,
+        uploads_bp,
+        ideas_bp,
+        activity_bp,
+        search_bp,
+        discussion_bp,
+        moderation_bp,
+        votes_bp,
+        reviews_bp,
+        pilots_bp,
+        api_bp,
+        api_pages_bp,
+    ):
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
+
+    from livinglab.core.filters import register_filters
+
+    register_filters(app)
+
+    from livinglab.cli import register_cli
+
+    register_cli(app)
+
+
+def _migrations_dir(app: Flask) -> str:
+    import os
+
+    return os.path.join(os.path.dirname(app.root_path), "migrations")

@@ -1,0 +1,73 @@
+"""Voting buttons and the results of a challenge once voting has closed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from livinglab.challenges.models import Phase
+from livinglab.challenges.views import load_challenge
+from livinglab.core.helpers import safe_next
+from livinglab.errors import ServiceError
+from livinglab.votes import services
+
+bp = Blueprint("votes", __name__)
+
+
+def _vote_action(idea_id: int, action) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back = safe_next(f"/ideas/{idea_id}")
+    try:
+        action(current_user, idea_id)
+    except ServiceError as error:
+        if error.status in (401, 404):
+            abort(error.status)
+        flash(str(error.message), "error")
+        response = redirect(back)
+        response.status_code = 303
+        return response
+    return redirect(back)
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+@login_required
+def vote(idea_id: int):
+    return _vote_action(idea_id, services.cast)
+
+
+@bp.post("/ideas/<int:idea_id>/vote/withdraw")
+@login_required
+def withdraw(idea_id: int):
+    return _vote_action(idea_id, services.withdraw)
+
+
+def _closed_challenge(challenge_id: int):
+    challenge = load_challenge(challenge_id)
+    if challenge.phase not in (Phase.selection, Phase.closed):
+        abort(404)
+    return challenge
+
+
+@bp.get("/challenges/<int:challenge_id>/results")
+def results(challenge_id: int):
+    """The ranking, once voting has closed, with each idea's support per city."""
+    challenge = _closed_challenge(challenge_id)
+    ranked = services.ranking(challenge)
+    breakdown = services.by_city([idea.id for idea, _ in ranked])
+    return render_template(
+        "votes/results.html", challenge=challenge, ranked=ranked, breakdown=breakdown
+    )
+
+
+@bp.get("/challenges/<int:challenge_id>/results.csv")
+def results_csv(challenge_id: int):
+    challenge = _closed_challenge(challenge_id)
+    return Response(
+        services.results_csv(challenge),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="challenge-{challenge.id}-results.csv"'
+        },
+    )

@@ -1,0 +1,31 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // The language switcher applies the choice at once (its button stays for keyboard and no-JS use).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // One Socket.IO connection per page, shared with discussion.js.
+  if (window.io && !window.livinglabSocket) {
+    window.livinglabSocket = window.io({ transports: ["websocket", "polling"] });
+  }
+  var socket = window.livinglabSocket;
+
+  // The bell's unread count follows the member's private room.
+  var badge = document.querySelector(".bell .badge");
+  if (badge && socket) {
+    socket.on("notification", function (data) {
+      if (typeof data.unread !== "number") { return; }
+      badge.textContent = String(data.unread);
+      badge.dataset.unread = String(data.unread);
+      badge.hidden = data.unread === 0;
+    });
+    // Suspended or deleted elsewhere: stop listening and show the signed-out page.
+    socket.on("session.ended", function () {
+      socket.disconnect();
+      window.location.reload();
+    });
+  }
+})();

@@ -1,0 +1,215 @@
+// Live discussion: joins the page's room, shows new comments, edits and hides as they happen,
+// posts over the socket with acknowledgement, and replays what was missed after a reconnection.
+(function () {
+  "use strict";
+  var section = document.querySelector(".discussion[data-room]");
+  var socket = window.livinglabSocket;
+  if (!section || !socket) { return; }
+
+  var room = section.dataset.room;
+  var labels = JSON.parse(section.dataset.labels || "{}");
+  var lastId = parseInt(section.dataset.lastId || "0", 10);
+  var list = section.querySelector("[data-thread-list]");
+
+  function join() {
+    socket.emit("join", { room: room, since: lastId }, function () {});
+  }
+  socket.on("connect", join);  // also after every reconnection, with the last id seen
+  if (socket.connected) { join(); }
+
+  function byId(id) { return document.getElementById("comment-" + id); }
+
+  function render(c) {
+    var li = document.createElement("li");
+    li.className = "comment depth-" + c.depth + (c.html === null ? " gone" : "");
+    li.id = "comment-" + c.id;
+    li.dataset.id = c.id;
+    li.dataset.depth = c.depth;
+    li.dataset.authorId = c.author ? c.author.id : "";
+    var head = document.createElement("div");
+    head.className = "comment-head";
+    if (c.author) {
+      var a = document.createElement("a");
+      a.className = "comment-author";
+      a.href = "/members/" + c.author.id;
+      a.textContent = c.author.name;
+      head.appendChild(a);
+      if (labels[c.author.role]) {
+        var badge = document.createElement("span");
+        badge.className = "badge-role role-" + c.author.role;
+        badge.textContent = labels[c.author.role];
+        head.appendChild(document.createTextNode(" "));
+        head.appendChild(badge);
+      }
+      var city = document.createElement("span");
+      city.className = "muted";
+      city.textContent = " " + c.author.city;
+      head.appendChild(city);
+    } else {
+      head.textContent = labels.formerMember;
+    }
+    var time = document.createElement("time");
+    time.className = "muted";
+    time.dateTime = c.created_at;
+    time.textContent = " " + new Date(c.created_at).toLocaleString(document.documentElement.lang);
+    head.appendChild(time);
+    li.appendChild(head);
+    var body = document.createElement("div");
+    body.className = "comment-body prose";
+    li.appendChild(body);
+    fillBody(li, c);
+    if (c.html !== null && section.dataset.userId) {
+      var actions = document.createElement("div");
+      actions.className = "comment-actions";
+      var reply = document.createElement("a");
+      reply.href = "/comments/" + c.id + "#reply";
+      reply.className = "reply-link";
+      reply.dataset.replyTo = c.id;
+      reply.textContent = labels.reply;
+      actions.appendChild(reply);
+      li.appendChild(actions);
+    }
+    if (c.depth === 0) {
+      var replies = document.createElement("ul");
+      replies.className = "replies";
+      replies.dataset.repliesFor = c.id;
+      li.appendChild(replies);
+    }
+    return li;
+  }
+
+  // The server sends sanitised HTML (markdown-it in safe mode, then nh3) or null when gone.
+  function fillBody(li, c) {
+    var body = li.querySelector(".comment-body");
+    if (c.html === null) {
+      body.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = c.deleted ? labels.deleted : labels.hidden;
+      body.appendChild(p);
+      li.classList.add("gone");
+      var actions = li.querySelector(".comment-actions");
+      if (actions) { actions.remove(); }
+    } else {
+      body.innerHTML = c.html;
+      li.classList.remove("gone");
+    }
+  }
+
+  function place(c) {
+    lastId = Math.max(lastId, c.id);
+    if (byId(c.id)) { return; }  // already shown: replays never duplicate
+    var node = render(c);
+    if (c.parent_id === null) {
+      list.appendChild(node);
+      var empty = section.querySelector("[data-empty-thread]");
+      if (empty) { empty.remove(); }
+      return;
+    }
+    var parent = byId(c.parent_id);
+    var top = parent && parent.dataset.depth === "0" ? parent : parent && parent.closest(".comment.depth-0");
+    var holder = top && top.querySelector("ul.replies");
+    if (holder && !holder.querySelector("[data-load-replies]")) {
+      holder.appendChild(node);
+    }
+  }
+
+  socket.on("comment.created", function (c) { if (c.room === room) { place(c); } });
+  function update(c) {
+    if (c.room !== room) { return; }
+    var li = byId(c.id);
+    if (li) { fillBody(li, c); }
+  }
+  socket.on("comment.updated", update);
+  socket.on("comment.hidden", update);
+
+  // Replies load on demand.
+  section.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-load-replies]");
+    if (link) {
+      event.preventDefault();
+      var holder = link.closest("ul.replies");
+      fetch(link.dataset.loadReplies, { credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { holder.innerHTML = html; });
+      return;
+    }
+    var reply = event.target.closest("[data-reply-to]");
+    if (reply) {
+      event.preventDefault();
+      openReplyForm(reply.closest(".comment"), reply.dataset.replyTo);
+    }
+  });
+
+  function openReplyForm(li, parentId) {
+    var existing = li.querySelector(":scope > form.comment-form");
+    if (existing) { existing.querySelector("textarea").focus(); return; }
+    var main = section.querySelector("form.comment-form");
+    if (!main) { return; }
+    var form = main.cloneNode(true);
+    form.querySelector('input[name="parent_id"]').value = parentId;
+    var textarea = form.querySelector("textarea");
+    textarea.value = "";
+    textarea.id = "reply-body-" + parentId;
+    var label = form.querySelector("label");
+    if (label) { label.htmlFor = textarea.id; }
+    form.querySelectorAll("[id$='-hint'], .field-error").forEach(function (n) { n.remove(); });
+    textarea.removeAttribute("aria-describedby");
+    li.appendChild(form);
+    textarea.focus();
+  }
+
+  // Posting over the socket; the form still works as a plain POST if the socket is down.
+  section.addEventListener("submit", function (event) {
+    var form = event.target.closest("form.comment-form");
+    if (!form || !socket.connected) { return; }
+    event.preventDefault();
+    var textarea = form.querySelector("textarea");
+    var error = form.querySelector(".comment-form-error");
+    var button = form.querySelector("button[type=submit]");
+    var parent = form.querySelector('input[name="parent_id"]').value;
+    button.disabled = true;
+    socket.emit("comment.create", {
+      room: room,
+      body: textarea.value,
+      parent_id: parent ? parseInt(parent, 10) : null
+    }, function (ack) {
+      button.disabled = false;
+      if (ack && ack.ok) {
+        place(ack.comment);
+        textarea.value = "";
+        if (error) { error.hidden = true; }
+        if (parent) { form.remove(); }
+        return;
+      }
+      // The text stays in the box; the message says what to change.
+      var message = ack && ack.error ? ((ack.error.fields && ack.error.fields.body) || ack.error.message) : "";
+      if (error) { error.textContent = message; error.hidden = false; }
+      textarea.setAttribute("aria-invalid", "true");
+    });
+  });
+})();
+
+// Vote counts move for every viewer of an idea or a challenge.
+(function () {
+  "use strict";
+  var socket = window.livinglabSocket;
+  if (!socket) { return; }
+  socket.on("vote.changed", function (data) {
+    document.querySelectorAll('[data-vote-count="' + data.idea_id + '"]').forEach(function (node) {
+      node.textContent = String(data.votes);
+    });
+  });
+})();
+
+// A pilot page learns that the pilot changed (status, milestones, updates) and offers a reload.
+(function () {
+  "use strict";
+  var socket = window.livinglabSocket;
+  var note = document.querySelector("[data-live-note]");
+  if (!socket || !note) { return; }
+  var pilotId = parseInt(document.getElementById("pilot").dataset.pilotId, 10);
+  socket.on("pilot.updated", function (data) {
+    if (data.pilot_id === pilotId) { note.hidden = false; }
+  });
+})();

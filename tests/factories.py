@@ -1,0 +1,71 @@
+"""Test data builders beyond members (members come from the ``make_user`` fixture)."""
+
+from __future__ import annotations
+
+from itertools import count
+
+import sqlalchemy as sa
+
+from livinglab.challenges.models import Challenge, ChallengeTheme, Phase
+from livinglab.cities.models import City
+from livinglab.database import utcnow
+from livinglab.extensions import db
+
+_serial = count(1)
+
+
+def make_challenge(
+    lead: str = "pavia",
+    cohosts: tuple[str, ...] = (),
+    phase: Phase = Phase.open,
+    themes: tuple[str, ...] = ("conservation",),
+    proposer_id: int | None = None,
+    title: str | None = None,
+    body: str = "A **heritage** problem worth solving.",
+) -> int:
+    """Adds a challenge in the current app context and returns its id."""
+    cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
+    n = next(_serial)
+    challenge = Challenge(
+        title=title or f"Challenge {n}",
+        summary=f"Summary of challenge {n}",
+        body=body,
+        phase=phase,
+        lead_city_id=cities[lead].id,
+        proposer_id=proposer_id,
+        published_at=None if phase in (Phase.proposed, Phase.declined) else utcnow(),
+    )
+    challenge.cohost_cities = [cities[slug] for slug in cohosts]
+    challenge.theme_rows = [ChallengeTheme(theme=t) for t in themes]
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge.id
+
+
+def make_idea(
+    challenge_id: int,
+    author_id: int,
+    *,
+    title: str | None = None,
+    body: str = "An idea worth a pilot.",
+    status: str = "submitted",
+    coauthor_ids: tuple[int, ...] = (),
+) -> int:
+    """Adds an idea (with accepted co-authors) in the current app context and returns its id."""
+    from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
+
+    n = next(_serial)
+    idea = Idea(
+        challenge_id=challenge_id,
+        author_id=author_id,
+        title=title or f"Idea {n}",
+        summary=f"Summary of idea {n}",
+        body=body,
+        status=IdeaStatus(status),
+    )
+    idea.coauthors = [
+        Coauthor(user_id=uid, status=InvitationStatus.accepted) for uid in coauthor_ids
+    ]
+    db.session.add(idea)
+    db.session.commit()
+    return idea.id
