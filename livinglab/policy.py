@@ -162,6 +162,23 @@ def can_view_admin_area(user: Any) -> Verdict:
     return _forbidden(_l("Only administrators and city representatives may open this page."))
 
 
+def can_view_audit_log(user: Any) -> Verdict:
+    """Admins read the whole log; a city representative reads their own city's entries."""
+    return can_view_admin_area(user)
+
+
+def can_view_whole_audit_log(user: Any) -> bool:
+    return _is_admin(user)
+
+
+def can_export_audit_log(user: Any) -> Verdict:
+    if (denied := _member_check(user)) is not None:
+        return denied
+    if _is_admin(user):
+        return ALLOW
+    return _forbidden(_l("Only an administrator may export the audit log."))
+
+
 # --- Challenges ---------------------------------------------------------------------------
 
 

@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.accounts.members import bp as members_bp
     from livinglab.accounts.views import bp as accounts_bp
     from livinglab.activity.views import bp as activity_bp
+    from livinglab.admin.views import bp as admin_bp
     from livinglab.api import accounts as _api_accounts  # noqa: F401 - registers the endpoints
     from livinglab.api import content as _api_content  # noqa: F401
     from livinglab.api import export as _api_export  # noqa: F401
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.api import pilots as _api_pilots  # noqa: F401
     from livinglab.api.core import bp as api_bp
     from livinglab.api.views import bp as api_pages_bp
+    from livinglab.audit.views import bp as audit_bp
     from livinglab.challenges.views import bp as challenges_bp
     from livinglab.cities.views import bp as cities_bp
     from livinglab.core.errors import register_error_pages
@@ -90,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.moderation.views import bp as moderation_bp
     from livinglab.notifications.views import bp as notifications_bp
     from livinglab.pilots.views import bp as pilots_bp
+    from livinglab.privacy.views import bp as privacy_bp
     from livinglab.reviews.views import bp as reviews_bp
     from livinglab.search.views import bp as search_bp
     from livinglab.uploads.views import bp as uploads_bp
@@ -113,6 +116,9 @@ def register_blueprints(app: Flask) -> None:
         pilots_bp,
         api_bp,
         api_pages_bp,
+        admin_bp,
+        audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)

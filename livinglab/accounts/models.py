@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +42,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased: an address is unique whatever its case.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(80))
+    # Read through ``display_name``, which names a deleted account "Former member".
+    stored_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.participant)
@@ -52,6 +54,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set when the member deleted their account: personal data is gone, contributions stay.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id: bumping it invalidates every session and remember-me cookie.
     session_version: Mapped[int] = mapped_column(default=1)
 
@@ -61,8 +65,22 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def display_name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_l("Former member"))
+        return self.stored_name
+
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.stored_name = value
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def is_active(self) -> bool:
-        return self.suspended_at is None
+        return self.suspended_at is None and self.deleted_at is None
 
     @property
     def is_suspended(self) -> bool:

@@ -27,6 +27,8 @@ class AuditEntry(db.Model):
     city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("city.id"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
+    __table_args__ = (sa.Index("ix_audit_entry_action_created", "action", "created_at"),)
+
     actor = relationship("User", lazy="raise")
     city = relationship("City", lazy="raise")
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from livinglab import policy
 from livinglab.accounts.models import User
@@ -45,7 +46,9 @@ def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
         if not value:
             errors[name] = _l("This field is required.")
         elif len(value) > limit:
-            errors[name] = _l("Use at most %(count)d characters.", count=limit)
+            errors[name] = lazy_ngettext(
+                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
+            )
         text[name] = value
     themes = sorted(set(data.themes))
     if not 1 <= len(themes) <= 3 or any(t not in THEMES for t in themes):

@@ -18,7 +18,9 @@ def index():
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
     members = dict(
         db.session.execute(
-            sa.select(User.city_id, sa.func.count(User.id)).group_by(User.city_id)
+            sa.select(User.city_id, sa.func.count(User.id))
+            .where(User.deleted_at.is_(None))
+            .group_by(User.city_id)
         ).all()
     )
     led = dict(
@@ -60,14 +62,18 @@ def show(slug: str):
     by_role = dict(
         db.session.execute(
             sa.select(User.role, sa.func.count(User.id))
-            .where(User.city_id == city.id, User.suspended_at.is_(None))
+            .where(
+                User.city_id == city.id,
+                User.suspended_at.is_(None),
+                User.deleted_at.is_(None),
+            )
             .group_by(User.role)
         ).all()
     )
     representatives = db.session.scalars(
         sa.select(User)
         .where(User.city_id == city.id, User.role == Role.city_rep, User.suspended_at.is_(None))
-        .order_by(User.display_name)
+        .order_by(User.stored_name)
         .limit(10)
     ).all()
     from livinglab.ideas.models import Idea

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_decimal
 
 from livinglab.accounts.labels import profile_kind_label, role_label
+from livinglab.audit.labels import action_label
 from livinglab.challenges.labels import phase_label, theme_label
 from livinglab.ideas.labels import idea_status_label
 from livinglab.pilots.labels import pilot_status_label
@@ -22,4 +23,5 @@ def register_filters(app: Flask) -> None:
         markdown=render_markdown,
         format_decimal=format_decimal,
         pilot_status_label=pilot_status_label,
+        audit_action_label=action_label,
     )

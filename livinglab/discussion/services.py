@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from limits import parse as parse_limit
 
 from livinglab import policy
@@ -48,7 +49,11 @@ def _clean_body(body: Any) -> str:
     if not text:
         raise Invalid(_l("Write a comment."), {"body": _l("Write a comment.")})
     if len(text) > MAX_BODY:
-        message = _l("A comment has at most %(count)d characters.", count=MAX_BODY)
+        message = lazy_ngettext(
+            "A comment has at most %(num)d character.",
+            "A comment has at most %(num)d characters.",
+            MAX_BODY,
+        )
         raise Invalid(message, {"body": message})
     return text
 
@@ -129,7 +134,7 @@ def _mentioned_ids(target: Target, text: str) -> set[int]:
         Comment.target_type == target.type, Comment.target_id == target.id
     )
     people = db.session.execute(
-        sa.select(User.id, User.display_name).where(
+        sa.select(User.id, User.stored_name).where(
             sa.or_(User.id.in_(taking_part), User.id.in_(target.author_ids)),
             User.suspended_at.is_(None),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -29,7 +29,11 @@ def count(idea: Idea) -> int:
 def attach(idea: Idea, user, files: Sequence[FileStorage], *, existing: int) -> list[Attachment]:
     """Stores and links new files; the caller commits. Nothing is stored past the limit."""
     if existing + len(files) > MAX_ATTACHMENTS:
-        message = _l("An idea has at most %(count)d images or documents.", count=MAX_ATTACHMENTS)
+        message = lazy_ngettext(
+            "An idea has at most %(num)d image or document.",
+            "An idea has at most %(num)d images or documents.",
+            MAX_ATTACHMENTS,
+        )
         raise Invalid(message, {"attachments": message})
     stored: list[Attachment] = []
     try:

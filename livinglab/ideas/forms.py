@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -25,8 +26,10 @@ class IdeaForm(FlaskForm):
     )
     attachments = MultipleFileField(
         _l("Images or PDF documents"),
-        description=_l(
-            "Up to %(count)d files: PNG, JPEG, WebP or PDF, 5 MB each.", count=MAX_ATTACHMENTS
+        description=lazy_ngettext(
+            "Up to %(num)d file: PNG, JPEG, WebP or PDF, 5 MB each.",
+            "Up to %(num)d files: PNG, JPEG, WebP or PDF, 5 MB each.",
+            MAX_ATTACHMENTS,
         ),
         render_kw={"accept": "image/png,image/jpeg,image/webp,application/pdf"},
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
 from livinglab import policy
@@ -41,7 +42,9 @@ def _validated(data: IdeaInput) -> dict[str, str]:
         if not value:
             errors[name] = _l("This field is required.")
         elif len(value) > limit:
-            errors[name] = _l("Use at most %(count)d characters.", count=limit)
+            errors[name] = lazy_ngettext(
+                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
+            )
         text[name] = value
     if errors:
         raise Invalid(_l("Please correct the marked fields."), errors)
@@ -63,7 +66,11 @@ def _invitees(inviter: User, emails: Sequence[str], already: set[int]) -> list[U
             continue
         members.append(member)
     if len(already) + len(members) > MAX_TEAM:
-        message = _l("A team has at most %(count)d co-authors.", count=MAX_TEAM)
+        message = lazy_ngettext(
+            "A team has at most %(num)d co-author.",
+            "A team has at most %(num)d co-authors.",
+            MAX_TEAM,
+        )
         raise Invalid(message, {"coauthors": message})
     return members
 

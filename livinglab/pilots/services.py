@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -56,7 +57,9 @@ def _text(value: Any, field: str, required: bool = True, limit: int = TEXT_MAX) 
         message = (
             _l("This field is required.")
             if not text
-            else _l("Use at most %(count)d characters.", count=limit)
+            else lazy_ngettext(
+                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
+            )
         )
         raise Invalid(message, {field: message})
     return text

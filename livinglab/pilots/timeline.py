@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from livinglab.cities.models import City
 from livinglab.extensions import db
@@ -40,14 +41,14 @@ def timeline(pilot: Pilot) -> list[dict[str, Any]]:
         )
     ).one()
     if reviews[0]:
-        events.append((reviews[1], "review", _("%(num)d expert review(s)", num=reviews[0])))
+        events.append((reviews[1], "review", ngettext("%(num)d expert review", "%(num)d expert reviews", reviews[0])))
     votes = db.session.execute(
         sa.select(sa.func.count(Vote.id), sa.func.max(Vote.created_at)).where(
             Vote.idea_id == idea.id
         )
     ).one()
     if votes[0]:
-        events.append((votes[1], "votes", _("%(num)d vote(s) from members", num=votes[0])))
+        events.append((votes[1], "votes", ngettext("%(num)d vote from members", "%(num)d votes from members", votes[0])))
     for when, kind, city, reason in db.session.execute(
         sa.select(Decision.created_at, Decision.kind, City.name, Decision.reason)
         .join(City, Decision.city_id == City.id)

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
@@ -36,8 +37,10 @@ def _scores(data: dict[str, Any]) -> dict[str, int]:
     text = data.get("assessment")
     text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > ASSESSMENT_MAX:
-        errors["assessment"] = _l(
-            "Write your assessment (at most %(count)d characters).", count=ASSESSMENT_MAX
+        errors["assessment"] = lazy_ngettext(
+            "Write your assessment (at most %(num)d character).",
+            "Write your assessment (at most %(num)d characters).",
+            ASSESSMENT_MAX,
         )
     if data.get("no_conflict") not in (True, "y", "yes", "true", "on", "1"):
         errors["no_conflict"] = _l(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, features
 from werkzeug.datastructures import FileStorage
 
@@ -171,9 +172,10 @@ def _sniff(data: bytes) -> str | None:
 def _decode(data: bytes, fmt: str, field: str) -> Image.Image:
     """Fully decodes the image, upright, refusing bombs and anything Pillow cannot read."""
     max_pixels = int(current_app.config.get("UPLOAD_MAX_PIXELS") or MAX_PIXELS)
-    too_many = _l(
-        "This image has too many pixels: at most %(count)d megapixels are accepted.",
-        count=max_pixels // 1_000_000,
+    too_many = lazy_ngettext(
+        "This image has too many pixels: at most %(num)d megapixel is accepted.",
+        "This image has too many pixels: at most %(num)d megapixels are accepted.",
+        max_pixels // 1_000_000,
     )
     try:
         # formats=[...] keeps Pillow to the sniffed format (never EPS & co. via Ghostscript).

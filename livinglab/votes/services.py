@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -80,7 +81,11 @@ def cast(user: Any, idea_id: int) -> int:
     if used_in(user.id, idea.challenge_id) >= budget:
         db.session.rollback()
         raise Conflict(
-            _l("You have no votes left in this challenge: 0 of %(budget)d left.", budget=budget)
+            lazy_ngettext(
+                "You have no votes left in this challenge: 0 of %(num)d left.",
+                "You have no votes left in this challenge: 0 of %(num)d left.",
+                budget,
+            )
         )
     db.session.add(
         Vote(idea_id=idea.id, challenge_id=idea.challenge_id, user_id=user.id, city_id=user.city_id)
@@ -119,6 +124,15 @@ def _announce(idea: Idea) -> int:
             "vote.changed", payload, to=[f"idea:{idea.id}", f"challenge:{idea.challenge_id}"]
         )
     return votes
+
+
+def announce_count(idea_id: int) -> None:
+    """Tells the idea's viewers its count after votes went another way (account deletion)."""
+    idea = db.session.scalar(
+        sa.select(Idea).where(Idea.id == idea_id).options(selectinload(Idea.challenge))
+    )
+    if idea is not None:
+        _announce(idea)
 
 
 def counts(idea_ids: Sequence[int]) -> dict[int, int]:

@@ -82,6 +82,7 @@ def test_an_expert_request_is_granted_by_the_coimbra_rep_but_not_seen_by_turku(n
 
     coimbra = new_page()
     sign_in(coimbra, "cityrep.coimbra@demo.livinglab.eu", DEMO_PASSWORD)
+    coimbra.get_by_test_id("nav-admin").click()
     coimbra.get_by_role("link", name="Role requests").click()
     card = coimbra.locator("li", has_text="I study azulejo conservation")
     expect(card).to_be_visible()

@@ -1,0 +1,1 @@
+"""The administration area: members, role requests, partners, moderation and the audit log."""

@@ -1,0 +1,181 @@
+"""Administration pages. Admins see everything; a city representative sees their own city's
+members, the requests and moderation that are theirs to decide, and their city's audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from livinglab import policy
+from livinglab.accounts.labels import ROLE_LABELS
+from livinglab.accounts.models import RequestStatus, Role, RoleRequest, User
+from livinglab.cities import services as cities
+from livinglab.cities.models import City
+from livinglab.core.helpers import enforce, page_number
+from livinglab.errors import ServiceError
+from livinglab.extensions import db
+from livinglab.forms import show_service_error
+from livinglab.moderation.models import Flag
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class MemberFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or email"), validators=[Length(max=120)])
+    city = SelectField(_l("City"), validators=[Optional()])
+    role = SelectField(_l("Role"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("", _l("Everyone")),
+            SelectChoice("active", _l("Active")),
+            SelectChoice("suspended", _l("Suspended")),
+        ],
+        validators=[Optional()],
+    )
+
+
+class PartnerForm(FlaskForm):
+    slug = StringField(
+        _l("Address name (slug)"), description=_l("Part of every URL; cannot change later.")
+    )
+    name = StringField(_l("Name"))
+    municipality = StringField(_l("Municipality"))
+    country = StringField(_l("Country"))
+    language = StringField(_l("Language code"), description=_l("Two letters, such as “it”."))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    enforce(policy.can_view_admin_area(current_user))
+    is_admin = current_user.role == Role.admin
+    requests = sa.select(sa.func.count(RoleRequest.id)).where(
+        RoleRequest.status == RequestStatus.pending
+    )
+    suspended = sa.select(sa.func.count(User.id)).where(User.suspended_at.is_not(None))
+    if not is_admin:
+        own_city = sa.select(User.id).where(User.city_id == current_user.city_id)
+        requests = requests.where(
+            RoleRequest.role == Role.expert, RoleRequest.user_id.in_(own_city)
+        )
+        suspended = suspended.where(User.city_id == current_user.city_id)
+    open_flags = sa.select(sa.func.count(sa.distinct(Flag.content_id))).where(
+        Flag.resolved_at.is_(None)
+    )
+    return render_template(
+        "admin/dashboard.html",
+        is_admin=is_admin,
+        pending_requests=db.session.scalar(requests) or 0,
+        suspended=db.session.scalar(suspended) or 0,
+        open_flags=db.session.scalar(open_flags) or 0 if is_admin else None,
+    )
+
+
+@bp.get("/members")
+@login_required
+def members():
+    enforce(policy.can_view_admin_area(current_user))
+    form = MemberFilterForm(request.args)
+    all_cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    is_admin = current_user.role == Role.admin
+    form.city.choices = [SelectChoice("", _("All cities"))] + [
+        SelectChoice(c.slug, c.name) for c in all_cities
+    ]
+    form.role.choices = [SelectChoice("", _("All roles"))] + [
+        SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()
+    ]
+    query = sa.select(User).where(User.deleted_at.is_(None))
+    if not is_admin:  # a city representative sees the members of their own city
+        form.city.choices = [SelectChoice(current_user.city.slug, current_user.city.name)]
+        form.city.data = current_user.city.slug
+    if form.validate():
+        slug = form.city.data or ""
+        city_id = next((c.id for c in all_cities if c.slug == slug), None)
+        if city_id is not None:
+            query = query.where(User.city_id == city_id)
+        if form.role.data:
+            query = query.where(User.role == Role(form.role.data))
+        if form.status.data == "active":
+            query = query.where(User.suspended_at.is_(None))
+        elif form.status.data == "suspended":
+            query = query.where(User.suspended_at.is_not(None))
+        text = (form.q.data or "").strip().lower()
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                sa.or_(
+                    sa.func.lower(User.stored_name).like(pattern, escape="\\"),
+                    User.email.like(pattern, escape="\\") if is_admin else sa.false(),
+                )
+            )
+    else:
+        query = query.where(sa.false())
+    if not is_admin:
+        query = query.where(User.city_id == current_user.city_id)
+    page = db.paginate(
+        query.order_by(User.stored_name, User.id), page=page_number(), per_page=30, error_out=False
+    )
+    return render_template("admin/members.html", form=form, page=page, is_admin=is_admin)
+
+
+@bp.get("/cities")
+@login_required
+def partners():
+    enforce(policy.can_edit_partner(current_user))
+    rows = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    return render_template("admin/partners.html", partners=rows)
+
+
+def _partner_or_404(slug: str) -> City:
+    city = db.session.scalar(sa.select(City).where(City.slug == slug))
+    if city is None:
+        abort(404)
+    return city
+
+
+@bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_partner(slug: str):
+    city = _partner_or_404(slug)
+    enforce(policy.can_edit_partner(current_user))
+    form = PartnerForm(obj=city)
+    del form.slug
+    if form.is_submitted():
+        if not form.validate():
+            return render_template("admin/partner_form.html", form=form, city=city), 400
+        try:
+            cities.update_partner(current_user, city, form.data)
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="name")
+            return render_template("admin/partner_form.html", form=form, city=city), error.status
+        flash(_("%(name)s is saved.", name=city.name), "success")
+        return redirect(url_for("admin.partners"))
+    return render_template("admin/partner_form.html", form=form, city=city)
+
+
+@bp.route("/cities/new", methods=["GET", "POST"])
+@login_required
+def add_partner():
+    enforce(policy.can_edit_partner(current_user))
+    form = PartnerForm()
+    if form.is_submitted():
+        if not form.validate():
+            return render_template("admin/partner_form.html", form=form, city=None), 400
+        try:
+            city = cities.add_partner(current_user, form.data)
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="name")
+            return render_template("admin/partner_form.html", form=form, city=None), error.status
+        flash(_("%(name)s joins the Living Lab.", name=city.name), "success")
+        return redirect(url_for("admin.partners"))
+    return render_template("admin/partner_form.html", form=form, city=None)

@@ -1,0 +1,125 @@
+"""The audit log browser (admins everywhere, city representatives for their city) and its CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, ValidationError
+from wtforms.validators import Length, Optional
+
+from livinglab import policy
+from livinglab.audit import queries
+from livinglab.audit.labels import action_label
+from livinglab.core.helpers import enforce, page_number
+from livinglab.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/admin")
+
+
+def _parse_day(field) -> date | None:
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("Write the date as YYYY-MM-DD, for example 2026-05-31.")) from None
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    city = SelectField(_l("City"), validators=[Optional()])
+    member = StringField(_l("Member (name, email or number)"), validators=[Length(max=120)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    since = StringField(_l("From (YYYY-MM-DD)"))
+    until = StringField(_l("Until (YYYY-MM-DD)"))
+
+    def validate_since(self, field) -> None:
+        _parse_day(field)
+
+    def validate_until(self, field) -> None:
+        until = _parse_day(field)
+        since = None
+        try:
+            since = _parse_day(self.since)
+        except ValidationError:
+            return
+        if since and until and until < since:
+            raise ValidationError(_("The end date is before the start date."))
+
+
+def _form() -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    cities = queries.city_choices()
+    if policy.can_view_whole_audit_log(current_user):
+        form.city.choices = [SelectChoice("", _("All cities"))] + [
+            SelectChoice(c.slug, c.name) for c in cities
+        ]
+    else:
+        form.city.choices = [SelectChoice(current_user.city.slug, current_user.city.name)]
+        form.city.data = current_user.city.slug
+    form.action.choices = [SelectChoice("", _("All actions"))] + [
+        SelectChoice(a, action_label(a)) for a in queries.known_actions()
+    ]
+    form.city_rows = cities
+    return form
+
+
+def _filter_of(form: AuditFilterForm) -> queries.AuditFilter:
+    by_slug = {c.slug: c.id for c in form.city_rows}
+    f = queries.AuditFilter(
+        city_id=by_slug.get(form.city.data or ""),
+        action=form.action.data or "",
+        since=_parse_day(form.since),
+        until=_parse_day(form.until),
+    )
+    member = (form.member.data or "").strip()
+    if member.isdigit() and len(member) < 10:
+        f.member_id = int(member)
+    else:
+        f.member_text = member
+    if not policy.can_view_whole_audit_log(current_user):
+        f.city_id = current_user.city_id  # a city representative sees their own city only
+    return f
+
+
+@bp.get("/audit")
+@login_required
+def browse():
+    enforce(policy.can_view_audit_log(current_user))
+    form = _form()
+    if not form.validate():
+        return render_template("audit/index.html", form=form, page=None), 400
+    page = db.paginate(
+        queries.filtered(_filter_of(form)), page=page_number(), per_page=50, error_out=False
+    )
+    return render_template(
+        "audit/index.html",
+        form=form,
+        page=page,
+        subject_link=queries.subject_link,
+        may_export=policy.can_export_audit_log(current_user),
+    )
+
+
+@bp.get("/audit.csv")
+@login_required
+def export_csv():
+    enforce(policy.can_export_audit_log(current_user))
+    form = _form()
+    if not form.validate():
+        errors = "; ".join(str(e) for field in form for e in field.errors)
+        return Response(errors, status=400, mimetype="text/plain")
+    lines = queries.csv_lines(_filter_of(form))
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
+    )

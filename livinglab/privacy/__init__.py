@@ -1,0 +1,1 @@
+"""A member's rights over their data: a full export, and deleting the account."""
