@@ -372,6 +372,17 @@ def can_comment(user: Any, target: Any) -> Verdict:
     return ALLOW
 
 
+def can_change_comment(user: Any, comment: Any) -> Verdict:
+    """Editing and deleting a comment: its author, while it is neither deleted nor hidden."""
+    if (denied := _member_check(user)) is not None:
+        return denied
+    if comment.author_id != user.id:
+        return _forbidden(_l("Only its author may change a comment."))
+    if comment.deleted_at is not None or comment.hidden_at is not None:
+        return _conflict(_l("This comment can no longer be changed."))
+    return ALLOW
+
+
 def can_flag(user: Any, content: Any) -> Verdict:
     if (denied := _member_check(user)) is not None:
         return denied

@@ -69,9 +69,13 @@ def test_an_admin_edits_a_partner_and_it_is_audited(login_as, db_read, client):
     assert response.status_code == 302
     assert "Turku – Åbo" in client.get("/cities/turku").get_data(as_text=True)
     entry = db_read(
-        lambda: db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "partner.updated"))
+        lambda: db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "partner.updated")
+        )
     )
-    assert entry.actor_id == me.id and entry.details["changes"] == {"name": ["Turku", "Turku – Åbo"]}
+    assert entry.actor_id == me.id and entry.details["changes"] == {
+        "name": ["Turku", "Turku – Åbo"]
+    }
 
 
 def test_bad_partner_input_is_explained_and_nothing_changes(login_as, db_read):

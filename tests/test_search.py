@@ -130,7 +130,9 @@ def test_search_triggers_survive_every_migration(app, db_read):
     triggers = db_read(
         lambda: set(
             db.session.scalars(
-                sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'")
+                sa.text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'"
+                )
             )
         )
     )

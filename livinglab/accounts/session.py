@@ -19,7 +19,7 @@ def load_user(login_id: str) -> User | None:
     user = db.session.scalar(
         sa.select(User).where(User.id == int(user_id), User.session_version == int(version))
     )
-    if user is None or user.is_suspended:
+    if user is None or not user.is_active:  # suspended or deleted
         return None
     return user
 

@@ -20,7 +20,7 @@ from livinglab.discussion import services as discussion
 from livinglab.discussion.models import Comment
 from livinglab.discussion.serialize import serialize
 from livinglab.discussion.targets import readable, resolve
-from livinglab.errors import ServiceError
+from livinglab.errors import ServiceError, require
 from livinglab.extensions import db
 from livinglab.ideas import services as ideas
 from livinglab.ideas.models import Idea
@@ -157,6 +157,7 @@ def get_challenge(challenge_id: int):
 def update_challenge(challenge_id: int):
     signed_in()
     challenge = _challenge(challenge_id)
+    require(policy.can_edit_challenge(current_user, challenge))  # who, before what was sent
     data = body(CHALLENGE_FIELDS | {"phase", "reason"})
     if "phase" in data:
         phase_name = field(data, "phase", str, required=True)
@@ -226,6 +227,7 @@ def get_idea(idea_id: int):
 def update_idea(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
+    require(policy.can_edit_idea(current_user, idea))
     data = body({"title", "summary", "body", "status"})
     if "status" in data:
         if field(data, "status", str) != "withdrawn":
@@ -273,6 +275,7 @@ def list_reviews(idea_id: int):
 def create_review(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
+    require(policy.can_review(current_user, idea))
     from livinglab.reviews.models import CRITERION_NAMES
 
     data = body({"scores", "assessment", "no_conflict"}, {"scores", "assessment", "no_conflict"})

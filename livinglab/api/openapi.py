@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, render_template
+from flask_babel import gettext as _
 
 from livinglab.api.core import bp
 
@@ -185,20 +186,24 @@ SCHEMAS = {
     ),
 }
 
-ERRORS = {
-    str(code): {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
-    for code, text in (
-        (400, "Invalid input, with per-field messages"),
-        (401, "Not signed in"),
-        (403, "Not allowed"),
-        (404, "Unknown"),
-        (405, "Method not allowed on this address"),
-        (409, "Wrong phase or state, or a duplicate"),
-        (413, "Too large"),
-        (415, "Not JSON"),
-        (429, "Rate-limited"),
-    )
-}
+
+def error_responses() -> dict[str, Any]:
+    """The error answers every operation may give, described in the reader's language."""
+    texts = {
+        400: _("Invalid input, with per-field messages"),
+        401: _("Not signed in"),
+        403: _("Not allowed"),
+        404: _("Unknown"),
+        405: _("Method not allowed on this address"),
+        409: _("Wrong phase or state, or a duplicate"),
+        413: _("Too large"),
+        415: _("Not JSON"),
+        429: _("Rate-limited"),
+    }
+    return {
+        str(code): {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+        for code, text in texts.items()
+    }
 
 
 def op(
@@ -212,12 +217,12 @@ def op(
     secured: bool = False,
     query: tuple = (),
 ) -> dict:
-    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": dict(ERRORS)}
+    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": error_responses()}
     if ok == 204:
-        operation["responses"]["204"] = {"description": "Done"}
+        operation["responses"]["204"] = {"description": _("Done")}
     else:
         operation["responses"][str(ok)] = {
-            "description": "OK",
+            "description": _("OK"),
             "content": {"application/json": {"schema": schema or {"type": "object"}}},
         }
     parameters = [
@@ -248,7 +253,7 @@ def document() -> dict[str, Any]:
     paths = {
         "/tokens": {
             "post": op(
-                "Get a personal access token",
+                _("Get a personal access token"),
                 201,
                 obj({"token": TEXT, "user": ref("User")}),
                 tag="accounts",
@@ -256,11 +261,11 @@ def document() -> dict[str, Any]:
             )
         },
         "/tokens/current": {
-            "delete": op("Revoke the token sent", 204, None, tag="accounts", secured=True)
+            "delete": op(_("Revoke the token sent"), 204, None, tag="accounts", secured=True)
         },
         "/users": {
             "post": op(
-                "Register as a participant",
+                _("Register as a participant"),
                 201,
                 ref("User"),
                 tag="accounts",
@@ -277,10 +282,12 @@ def document() -> dict[str, Any]:
                 ),
             )
         },
-        "/me": {"get": op("The signed-in member", 200, ref("User"), tag="accounts", secured=True)},
+        "/me": {
+            "get": op(_("The signed-in member"), 200, ref("User"), tag="accounts", secured=True)
+        },
         "/cities": {
             "get": op(
-                "The partner cities",
+                _("The partner cities"),
                 200,
                 obj({"items": {"type": "array", "items": ref("City")}}),
                 tag="cities",
@@ -288,7 +295,7 @@ def document() -> dict[str, Any]:
         },
         "/challenges": {
             "get": op(
-                "Find challenges",
+                _("Find challenges"),
                 200,
                 page_of("Challenge"),
                 tag="challenges",
@@ -302,7 +309,7 @@ def document() -> dict[str, Any]:
                 ),
             ),
             "post": op(
-                "Propose a challenge",
+                _("Propose a challenge"),
                 201,
                 ref("Challenge"),
                 tag="challenges",
@@ -312,10 +319,10 @@ def document() -> dict[str, Any]:
         },
         "/challenges/{challenge_id}": {
             "get": op(
-                "A challenge", 200, ref("Challenge"), tag="challenges", params=("challenge_id",)
+                _("A challenge"), 200, ref("Challenge"), tag="challenges", params=("challenge_id",)
             ),
             "patch": op(
-                'Edit a challenge, or move its phase with {"phase": ...}',
+                _('Edit a challenge, or move its phase with {"phase": ...}'),
                 200,
                 ref("Challenge"),
                 tag="challenges",
@@ -328,7 +335,7 @@ def document() -> dict[str, Any]:
         },
         "/challenges/{challenge_id}/ideas": {
             "get": op(
-                "Ideas of a challenge",
+                _("Ideas of a challenge"),
                 200,
                 page_of("Idea"),
                 tag="ideas",
@@ -336,7 +343,7 @@ def document() -> dict[str, Any]:
                 query=(*PAGING, ("city", TEXT), ("status", TEXT), ("q", TEXT), ("sort", TEXT)),
             ),
             "post": op(
-                "Submit an idea",
+                _("Submit an idea"),
                 201,
                 ref("Idea"),
                 tag="ideas",
@@ -349,9 +356,9 @@ def document() -> dict[str, Any]:
             ),
         },
         "/ideas/{idea_id}": {
-            "get": op("An idea", 200, ref("Idea"), tag="ideas", params=("idea_id",)),
+            "get": op(_("An idea"), 200, ref("Idea"), tag="ideas", params=("idea_id",)),
             "patch": op(
-                'Edit an idea, or withdraw it with {"status": "withdrawn"}',
+                _('Edit an idea, or withdraw it with {"status": "withdrawn"}'),
                 200,
                 ref("Idea"),
                 tag="ideas",
@@ -362,7 +369,7 @@ def document() -> dict[str, Any]:
         },
         "/ideas/{idea_id}/vote": {
             "post": op(
-                "Vote for an idea",
+                _("Vote for an idea"),
                 201,
                 ref("VoteCount"),
                 tag="votes",
@@ -370,7 +377,7 @@ def document() -> dict[str, Any]:
                 secured=True,
             ),
             "delete": op(
-                "Withdraw one's vote",
+                _("Withdraw one's vote"),
                 200,
                 ref("VoteCount"),
                 tag="votes",
@@ -380,7 +387,7 @@ def document() -> dict[str, Any]:
         },
         "/ideas/{idea_id}/reviews": {
             "get": op(
-                "Expert reviews of an idea",
+                _("Expert reviews of an idea"),
                 200,
                 obj(
                     {
@@ -392,7 +399,7 @@ def document() -> dict[str, Any]:
                 params=("idea_id",),
             ),
             "post": op(
-                "Review an idea (experts)",
+                _("Review an idea (experts)"),
                 201,
                 ref("Review"),
                 tag="reviews",
@@ -410,7 +417,7 @@ def document() -> dict[str, Any]:
         },
         "/ideas/{idea_id}/decisions": {
             "post": op(
-                "Approve (creates a pilot) or reject an idea for one's city",
+                _("Approve (creates a pilot) or reject an idea for one's city"),
                 201,
                 {"type": "object"},
                 tag="pilots",
@@ -428,7 +435,7 @@ def document() -> dict[str, Any]:
         },
         "/pilots": {
             "get": op(
-                "Pilots",
+                _("Pilots"),
                 200,
                 page_of("Pilot"),
                 tag="pilots",
@@ -436,9 +443,9 @@ def document() -> dict[str, Any]:
             )
         },
         "/pilots/{pilot_id}": {
-            "get": op("A pilot", 200, ref("Pilot"), tag="pilots", params=("pilot_id",)),
+            "get": op(_("A pilot"), 200, ref("Pilot"), tag="pilots", params=("pilot_id",)),
             "patch": op(
-                "Change a pilot's status",
+                _("Change a pilot's status"),
                 200,
                 ref("Pilot"),
                 tag="pilots",
@@ -451,7 +458,7 @@ def document() -> dict[str, Any]:
         },
         "/pilots/{pilot_id}/milestones": {
             "post": op(
-                "Add a milestone",
+                _("Add a milestone"),
                 201,
                 {"type": "object"},
                 tag="pilots",
@@ -462,7 +469,7 @@ def document() -> dict[str, Any]:
         },
         "/pilots/{pilot_id}/milestones/{milestone_id}": {
             "patch": op(
-                "Mark a milestone done",
+                _("Mark a milestone done"),
                 200,
                 ref("Pilot"),
                 tag="pilots",
@@ -473,7 +480,7 @@ def document() -> dict[str, Any]:
         },
         "/pilots/{pilot_id}/updates": {
             "post": op(
-                "Post an update",
+                _("Post an update"),
                 201,
                 {"type": "object"},
                 tag="pilots",
@@ -484,7 +491,7 @@ def document() -> dict[str, Any]:
         },
         "/pilots/{pilot_id}/replications": {
             "post": op(
-                "Replicate a pilot in one's city",
+                _("Replicate a pilot in one's city"),
                 201,
                 ref("Pilot"),
                 tag="pilots",
@@ -497,7 +504,7 @@ def document() -> dict[str, Any]:
     for kind in ("challenges", "ideas", "pilots"):
         paths[f"/{kind}/{{target_id}}/comments"] = {
             "get": op(
-                "The discussion",
+                _("The discussion"),
                 200,
                 page_of("Comment"),
                 tag="discussion",
@@ -505,7 +512,7 @@ def document() -> dict[str, Any]:
                 query=PAGING,
             ),
             "post": op(
-                "Comment or reply",
+                _("Comment or reply"),
                 201,
                 ref("Comment"),
                 tag="discussion",
@@ -514,15 +521,23 @@ def document() -> dict[str, Any]:
                 body=obj({"body": TEXT, "parent_id": {"type": "integer"}}, ["body"]),
             ),
         }
-    for dataset in ("challenges", "ideas", "pilots", "votes"):
+    datasets = {
+        "challenges": _("Challenges"),
+        "ideas": _("Ideas"),
+        "pilots": _("Pilots"),
+        "votes": _("Votes per idea and city"),
+    }
+    for dataset, label in datasets.items():
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             paths[f"/export/{dataset}.{fmt}"] = {
                 "get": {
-                    "summary": f"Open data: {dataset} as {fmt.upper()}",
+                    "summary": _(
+                        "Open data: %(dataset)s as %(format)s", dataset=label, format=fmt.upper()
+                    ),
                     "tags": ["open data"],
                     "responses": {
                         "200": {
-                            "description": "OK",
+                            "description": _("OK"),
                             "content": {
                                 media: {
                                     "schema": {"type": "string"}
@@ -531,16 +546,18 @@ def document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "429": ERRORS["429"],
+                        "429": error_responses()["429"],
                     },
                 }
             }
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Culture and Heritage Living Lab API",
+            "title": _("Culture and Heritage Living Lab API"),
             "version": "1.0.0",
-            "description": "Requests with a bearer token need no CSRF token; requests riding on the session cookie send X-CSRFToken.",
+            "description": _(
+                "Requests with a bearer token need no CSRF token; requests riding on the session cookie send X-CSRFToken."
+            ),
         },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,

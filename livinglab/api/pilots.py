@@ -12,7 +12,7 @@ from livinglab import policy
 from livinglab.api.core import BadInput, api_errors, body, bp, field, listing, paging, signed_in
 from livinglab.api.schemas import pilot_json
 from livinglab.cities.models import City
-from livinglab.errors import ServiceError
+from livinglab.errors import ServiceError, require
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots import services
@@ -60,6 +60,7 @@ def get_pilot(pilot_id: int):
 def update_pilot(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
+    require(policy.can_manage_pilot(current_user, pilot))  # who, before what was sent
     data = body({"status", "reason", "lessons"}, {"status"})
     lessons = field(data, "lessons", dict) or {}
     mapped = {
@@ -82,6 +83,7 @@ def update_pilot(pilot_id: int):
 def add_milestone(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
+    require(policy.can_manage_pilot(current_user, pilot))
     data = body({"title", "due_date"}, {"title"})
     milestone = services.add_milestone(
         current_user, pilot, field(data, "title", str, True), field(data, "due_date", str)
@@ -105,6 +107,7 @@ def complete_milestone(pilot_id: int, milestone_id: int):
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.pilot_id != pilot.id:
         raise ServiceError(_("This does not exist."), status=404)
+    require(policy.can_manage_pilot(current_user, pilot))
     data = body({"done_on", "evidence"}, {"done_on", "evidence"})
     services.complete_milestone(
         current_user,
@@ -122,6 +125,7 @@ def complete_milestone(pilot_id: int, milestone_id: int):
 def post_update(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
+    require(policy.can_manage_pilot(current_user, pilot))
     data = body({"body"}, {"body"})
     update = services.post_update(current_user, pilot, field(data, "body", str, True), [])
     response = jsonify(
@@ -141,6 +145,7 @@ def post_update(pilot_id: int):
 def replicate(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
+    require(policy.can_replicate_pilot(current_user, pilot))
     data = body({"city"}, {"city"})
     if field(data, "city", str, True) != getattr(current_user, "city", None).slug:
         verdict = policy.Verdict(

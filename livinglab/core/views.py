@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -36,7 +37,7 @@ def set_language():
     """The switcher: remembered in a cookie, and in the profile of a signed-in member."""
     code = supported(request.form.get("language"))
     if code is None:
-        abort(400, description="Unknown language")
+        abort(400, description=_("Unknown language."))
     if current_user.is_authenticated:
         current_user.preferred_language = code
         db.session.commit()

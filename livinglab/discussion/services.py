@@ -160,12 +160,7 @@ def delete(user: Any, comment: Comment) -> None:
 
 
 def _require_own(user: Any, comment: Comment) -> None:
-    if not policy.is_member(user):
-        require(policy.NOT_SIGNED_IN)
-    if comment.author_id != user.id:
-        raise ServiceError(_l("Only its author may change a comment."), status=403)
-    if comment.deleted_at is not None or comment.hidden_at is not None:
-        raise ServiceError(_l("This comment can no longer be changed."), status=409)
+    require(policy.can_change_comment(user, comment))
 
 
 def broadcast(event: str, comment: Comment, author: User | None) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
+from livinglab.core.helpers import enforce
 from livinglab.discussion import queries, services
 from livinglab.discussion.forms import CommentForm, EditCommentForm
 from livinglab.discussion.models import Comment
@@ -88,6 +89,7 @@ def _reply_form(target) -> CommentForm | None:
 @login_required
 def edit(comment_id: int):
     comment, target = _comment_and_target(comment_id)
+    enforce(policy.can_change_comment(current_user, comment))
     form = EditCommentForm()
     if form.validate_on_submit():
         try:
@@ -106,8 +108,7 @@ def edit(comment_id: int):
 @login_required
 def edit_form(comment_id: int):
     comment, target = _comment_and_target(comment_id)
-    if comment.author_id != current_user.id or not comment.is_visible:
-        abort(403)
+    enforce(policy.can_change_comment(current_user, comment))
     form = EditCommentForm(formdata=None, body=comment.body)
     return render_template("discussion/edit.html", form=form, comment=comment, target=target)
 

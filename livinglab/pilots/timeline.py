@@ -41,14 +41,26 @@ def timeline(pilot: Pilot) -> list[dict[str, Any]]:
         )
     ).one()
     if reviews[0]:
-        events.append((reviews[1], "review", ngettext("%(num)d expert review", "%(num)d expert reviews", reviews[0])))
+        events.append(
+            (
+                reviews[1],
+                "review",
+                ngettext("%(num)d expert review", "%(num)d expert reviews", reviews[0]),
+            )
+        )
     votes = db.session.execute(
         sa.select(sa.func.count(Vote.id), sa.func.max(Vote.created_at)).where(
             Vote.idea_id == idea.id
         )
     ).one()
     if votes[0]:
-        events.append((votes[1], "votes", ngettext("%(num)d vote from members", "%(num)d votes from members", votes[0])))
+        events.append(
+            (
+                votes[1],
+                "votes",
+                ngettext("%(num)d vote from members", "%(num)d votes from members", votes[0]),
+            )
+        )
     for when, kind, city, reason in db.session.execute(
         sa.select(Decision.created_at, Decision.kind, City.name, Decision.reason)
         .join(City, Decision.city_id == City.id)

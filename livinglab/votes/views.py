@@ -22,8 +22,8 @@ def _vote_action(idea_id: int, action) -> Response:
     try:
         action(current_user, idea_id)
     except ServiceError as error:
-        if error.status in (401, 404):
-            abort(error.status)
+        if error.status in (401, 403, 404):  # not a matter of timing: the rule says no
+            abort(error.status, description=str(error.message))
         flash(str(error.message), "error")
         response = redirect(back)
         response.status_code = 303
