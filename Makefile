@@ -6,7 +6,7 @@ PORT ?= 5000
 THREADS ?= 200
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run dev test test-unit test-scaleout test-browser test-postgres install install-dev db chromium lint format messages
+.PHONY: translations run dev test test-unit test-scaleout test-browser test-postgres install install-dev db chromium lint format messages
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed-run
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed-run translations
+install-dev: $(VENV)/.installed-dev translations
+
+# The .mo files are built, never committed; a second's work, so it runs every time.
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile -d livinglab/translations
 
 db: install
 	$(FLASK) db upgrade
@@ -68,7 +72,7 @@ format: install-dev
 
 # Extract the marked strings and update every catalogue under livinglab/translations.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o livinglab/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o livinglab/translations/messages.pot .
 	@for lang in it fr pt ro de es fi; do \
 		if [ -f livinglab/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 			$(BIN)/pybabel update -i livinglab/translations/messages.pot -d livinglab/translations -l $$lang; \

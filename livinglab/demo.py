@@ -249,6 +249,9 @@ def seed() -> dict[str, int]:
     db.session.flush()
     _seed_ideas(users, now)
     db.session.commit()
+    from livinglab.demo_day import play
+
+    play(password_hash)
     return {
         "ideas": db.session.scalar(sa.select(sa.func.count(Idea.id))) or 0,
         "users": db.session.scalar(sa.select(sa.func.count(User.id))) or 0,

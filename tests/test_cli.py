@@ -25,13 +25,17 @@ def test_seed_demo_is_idempotent_and_covers_every_city(app, db_read):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     first = counts(db_read)
-    assert first == (25, 8)
+    assert first == (27, 9), "3 per city, the admin, and the two people of the demo's day"
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(db_read) == first
     per_city = db_read(
         lambda: db.session.execute(
             sa.select(User.city_id, User.role, sa.func.count())
-            .where(User.role != Role.admin)
+            .where(
+                sa.or_(
+                    *(User.email.startswith(f"{p}.") for p in ("participant", "expert", "cityrep"))
+                )
+            )
             .group_by(User.city_id, User.role)
         ).all()
     )
@@ -90,3 +94,37 @@ def test_create_admin_reports_bad_input(app, db_read):
     )
     assert result.exit_code != 0 and "city" in result.output
     assert counts(db_read)[0] == 0
+
+
+def test_the_demo_plays_a_day_into_the_audit_log_once(app, db_read):
+    import sqlalchemy as sa
+
+    from livinglab.audit.models import AuditEntry
+    from livinglab.extensions import db
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+
+    def log():
+        return db.session.execute(
+            sa.select(AuditEntry.action, AuditEntry.created_at, AuditEntry.city_id)
+        ).all()
+
+    entries = db_read(log)
+    actions = {action for action, _, _ in entries}
+    assert {
+        "role.granted",
+        "role.refused",
+        "challenge.published",
+        "challenge.phase_changed",
+        "decision.approved",
+        "decision.rejected",
+        "pilot.replicated",
+        "moderation.hidden",
+        "member.suspended",
+    } <= actions
+    hours = sorted(when.hour for _, when, _ in entries)
+    assert hours[-1] - hours[0] >= 9, "the entries span a working day"
+    assert all(city is not None for _, _, city in entries), "every entry belongs to a city"
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert len(db_read(log)) == len(entries), "the day is played once"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 
 from livinglab import policy
@@ -46,7 +47,9 @@ def find_by_email(email: str) -> User | None:
 def check_password_rules(password: str, field: str = "password") -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        message = _l("Use at least %(count)d characters.", count=minimum)
+        message = lazy_ngettext(
+            "Use at least %(num)d character.", "Use at least %(num)d characters.", minimum
+        )
         raise Invalid(message, {field: message})
     if len(password) > 256:
         message = _l("Use at most 256 characters.")
@@ -164,6 +167,7 @@ def request_role(user: User, role: str, motivation: str) -> RoleRequest:
         raise Invalid(message, {"role": message}, status=409)
     req = RoleRequest(user_id=user.id, role=wanted, motivation=text)
     db.session.add(req)
+    db.session.flush()  # the entry names the request by its id
     record(user, "role.requested", req, city_id=user.city_id, role=wanted.value)
     db.session.commit()
     return req

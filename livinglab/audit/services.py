@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from livinglab.audit.models import AuditEntry
+from livinglab.database import utcnow
 from livinglab.extensions import db
+
+# Lets the demo replay a day at the hours it happened; real requests never set it.
+replay_clock: ContextVar[datetime | None] = ContextVar("replay_clock", default=None)
 
 
 def record(
@@ -16,6 +22,7 @@ def record(
 ) -> AuditEntry:
     """Add an audit entry to the current transaction; it commits with the change it records."""
     entry = AuditEntry(
+        created_at=replay_clock.get() or utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
         subject_type=type(subject).__name__.lower(),

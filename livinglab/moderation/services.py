@@ -116,6 +116,11 @@ def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]
     return found
 
 
+def _first_host(content: Content) -> int | None:
+    """The city whose log shows a moderation act: one of the content's host cities."""
+    return min(content.moderation_city_ids) if content.moderation_city_ids else None
+
+
 def _reason(text: Any, required: bool = True) -> str:
     value = (text or "").strip() if isinstance(text, str) else ""
     if (required and not value) or len(value) > REASON_MAX:
@@ -153,7 +158,13 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
         content.obj.hidden_reason = str(
             _l("Hidden after reports from members, until a moderator decides.")
         )
-        record(None, "moderation.auto_hidden", content.obj, flags=open_flags)
+        record(
+            None,
+            "moderation.auto_hidden",
+            content.obj,
+            city_id=_first_host(content),
+            flags=open_flags,
+        )
         if content.author_id:
             notify(content.author_id, "moderation_flagged", link=content.link, title=content.title)
     db.session.commit()
@@ -183,7 +194,7 @@ def decide(user: Any, content: Content, *, hide: bool, reason: Any) -> None:
         )
         .values(resolved_at=utcnow())
     )
-    city = user.city_id if user.role == Role.city_rep else None
+    city = user.city_id if user.role == Role.city_rep else _first_host(content)
     record(
         user,
         "moderation.hidden" if hide else "moderation.restored",
