@@ -27,8 +27,21 @@ def supported(code: str | None) -> str | None:
     return None
 
 
+def _city_page_language() -> str | None:
+    """On a partner city's page, a visitor with no preference reads the city's language."""
+    if request.endpoint != "cities.show" or not request.view_args:
+        return None
+    import sqlalchemy as sa
+
+    from livinglab.cities.models import City
+    from livinglab.extensions import db
+
+    slug = request.view_args.get("slug")
+    return supported(db.session.scalar(sa.select(City.language).where(City.slug == slug)))
+
+
 def select_locale() -> str:
-    """The member's choice, then the switcher's cookie, then the browser, then English."""
+    """The member's choice, the switcher's cookie, the browser, a city page's language, English."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # command-line tasks
     if current_user and current_user.is_authenticated:
@@ -38,7 +51,11 @@ def select_locale() -> str:
     chosen = supported(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return (
+        request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or _city_page_language()
+        or "en"
+    )
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

@@ -53,3 +53,37 @@ def test_a_member_s_choice_is_saved_in_the_profile(login_as, db_read):
     )
     client.delete_cookie("lang")
     assert lang_of(client.get("/")) == "es"
+
+
+def test_a_visitor_without_a_language_reads_a_city_page_in_the_city_s_language(client):
+    assert lang_of(client.get("/cities/turku")) == "fi"
+    assert lang_of(client.get("/cities/iasi")) == "ro"
+    assert lang_of(client.get("/cities/turku", headers={"Accept-Language": "de"})) == "de"
+    assert lang_of(client.get("/cities/nowhere")) == "en"
+    assert lang_of(client.get("/cities/")) == "en", "only a city's own page"
+
+
+def test_unknown_codes_everywhere_fall_back_cleanly(client, login_as, db_read):
+    member, user = login_as()
+
+    def set_language():
+        db.session.get(User, user.id).preferred_language = "xx-YY"
+        db.session.commit()
+
+    db_read(set_language)
+    member.set_cookie("lang", "zz")
+    response = member.get("/", headers={"Accept-Language": "qq;q=1.0, *;q=0.1"})
+    assert response.status_code == 200 and lang_of(response) == "en"
+
+
+def test_relative_times_follow_the_reader_s_language(app):
+    from datetime import timedelta
+
+    from livinglab.core.filters import time_ago
+    from livinglab.database import utcnow
+
+    three_minutes_ago = utcnow() - timedelta(minutes=3, seconds=5)
+    expected = {"en": "3 minutes ago", "fr": "il y a 3 minutes", "de": "vor 3 Minuten"}
+    for lang, text in expected.items():
+        with app.test_request_context(headers={"Accept-Language": lang}):
+            assert time_ago(three_minutes_ago) == text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_timedelta
 
 from livinglab.accounts.labels import profile_kind_label, role_label
 from livinglab.audit.labels import action_label
@@ -11,6 +13,15 @@ from livinglab.challenges.labels import phase_label, theme_label
 from livinglab.ideas.labels import idea_status_label
 from livinglab.pilots.labels import pilot_status_label
 from livinglab.text import render_markdown
+
+
+def time_ago(moment: datetime) -> str:
+    """ "3 minutes ago" in the reader's language (CLDR's words, no catalogue needed)."""
+    from livinglab.database import utcnow
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.0)
 
 
 def register_filters(app: Flask) -> None:
@@ -22,6 +33,7 @@ def register_filters(app: Flask) -> None:
         idea_status_label=idea_status_label,
         markdown=render_markdown,
         format_decimal=format_decimal,
+        timeago=time_ago,
         pilot_status_label=pilot_status_label,
         audit_action_label=action_label,
     )

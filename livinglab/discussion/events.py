@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import request
@@ -57,7 +58,7 @@ def on_join(data: Any = None):
         )
     try:
         join_room(target.room)
-    except KeyError:  # the client disconnected while the join was on its way
+    except (KeyError, ValueError):  # the client left while the join was on its way
         return _error(404, _("This connection is closed."))
     replayed = 0
     if since is not None:
@@ -73,7 +74,8 @@ def on_leave(data: Any = None):
     parsed = parse_room(data.get("room") if isinstance(data, dict) else None)
     if parsed is None:
         return _error(400, _("Send an object with a room."))
-    leave_room(f"{parsed[0]}:{parsed[1]}")
+    with contextlib.suppress(KeyError, ValueError):  # already gone: nothing to leave
+        leave_room(f"{parsed[0]}:{parsed[1]}")
     return {"ok": True}
 
 

@@ -23,5 +23,8 @@ def on_connect(auth=None):
             return False  # a wrong token is refused, not downgraded to anonymous
         login_user(user)  # into this connection's own session only
     if current_user.is_authenticated:
-        join_room(user_room(current_user.id))
+        try:
+            join_room(user_room(current_user.id))
+        except (KeyError, ValueError):  # the page closed while connecting
+            return False
     return True

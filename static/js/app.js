@@ -22,10 +22,14 @@
       badge.dataset.unread = String(data.unread);
       badge.hidden = data.unread === 0;
     });
-    // Suspended or deleted elsewhere: stop listening and show the signed-out page.
+    // Suspended or deleted elsewhere: stop listening and show the signed-out page, unless
+    // this very page is already on its way (its own form ended the session).
+    var leaving = false;
+    document.addEventListener("submit", function () { leaving = true; });
+    window.addEventListener("pagehide", function () { leaving = true; });
     socket.on("session.ended", function () {
       socket.disconnect();
-      window.location.reload();
+      if (!leaving) { window.location.reload(); }
     });
   }
 })();

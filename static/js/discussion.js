@@ -51,7 +51,10 @@
     var time = document.createElement("time");
     time.className = "muted";
     time.dateTime = c.created_at;
-    time.textContent = " " + new Date(c.created_at).toLocaleString(document.documentElement.lang);
+    // A comment that arrives live was just written: "now" in the page's language.
+    const lang = document.documentElement.lang;
+    time.title = new Date(c.created_at).toLocaleString(lang);
+    time.textContent = " " + new Intl.RelativeTimeFormat(lang, { numeric: "auto" }).format(0, "second");
     head.appendChild(time);
     li.appendChild(head);
     var body = document.createElement("div");
