@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
+TIMEZONE_COOKIE = "tz"
 
 # Each language named in itself, as a switcher should show it.
 LANGUAGE_NAMES = {
@@ -25,6 +28,19 @@ def supported(code: str | None) -> str | None:
     if code and code in current_app.config["LANGUAGES"]:
         return code
     return None
+
+
+def content_language_for(user) -> str:
+    """The language a member's new text is taken to be written in, unless they say otherwise:
+    their preferred language, else their city's, else the interface's, else English."""
+    for code in (
+        getattr(user, "preferred_language", None),
+        getattr(getattr(user, "city", None), "language", None),
+    ):
+        if supported(code):
+            return code
+    locale = get_locale()
+    return supported(locale.language if locale else None) or "en"
 
 
 def _city_page_language() -> str | None:
@@ -58,8 +74,34 @@ def select_locale() -> str:
     )
 
 
+def _known_zone(name: str | None) -> str | None:
+    if not name or len(name) > 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def select_timezone() -> str:
+    """The zone the browser reports (a cookie set by app.js), else the member's city's zone,
+    else the platform's default."""
+    default = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    if not has_request_context():
+        return default
+    chosen = _known_zone(request.cookies.get(TIMEZONE_COOKIE))
+    if chosen:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        from livinglab.cities.data import TIME_ZONES
+
+        return TIME_ZONES.get(current_user.city.slug, default)
+    return default
+
+
 def init_i18n(app: Flask, babel: Babel) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     @app.context_processor
     def _languages() -> dict:

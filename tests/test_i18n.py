@@ -87,3 +87,26 @@ def test_relative_times_follow_the_reader_s_language(app):
     for lang, text in expected.items():
         with app.test_request_context(headers={"Accept-Language": lang}):
             assert time_ago(three_minutes_ago) == text
+
+
+def test_times_follow_the_reader_s_time_zone(app, make_user):
+    from datetime import UTC, datetime
+
+    from flask_babel import format_datetime, refresh
+    from flask_login import login_user
+
+    noon_utc = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+
+    def shown(cookie=None, user=None):
+        headers = {"Cookie": f"tz={cookie}"} if cookie else {}
+        with app.test_request_context(headers=headers):
+            if user is not None:
+                login_user(db.session.get(User, user.id))
+            refresh()
+            return format_datetime(noon_utc, "HH:mm")
+
+    assert shown() == "14:00", "the platform's default zone (Brussels, summer time)"
+    assert shown("America/Montreal") == "08:00", "the browser's zone"
+    assert shown("Not/AZone") == "14:00" and shown("../../etc/passwd") == "14:00"
+    assert shown(user=make_user(city="turku")) == "15:00", "a Turku member reads Helsinki time"
+    assert shown("Europe/Lisbon", user=make_user(city="turku")) == "13:00"

@@ -1,5 +1,17 @@
 """The eight founding partners, as signed in Pavia in April 2022 (also seeded by a migration)."""
 
+# The time zone a member of each partner reads times in, unless their browser says otherwise.
+TIME_ZONES = {
+    "pavia": "Europe/Rome",
+    "poitiers": "Europe/Paris",
+    "coimbra": "Europe/Lisbon",
+    "iasi": "Europe/Bucharest",
+    "besancon": "Europe/Paris",
+    "hildesheim": "Europe/Berlin",
+    "salamanca": "Europe/Madrid",
+    "turku": "Europe/Helsinki",
+}
+
 FOUNDING_PARTNERS = (
     ("pavia", "Pavia", "Comune di Pavia", "Italy", "it"),
     ("poitiers", "Grand Poitiers", "Grand Poitiers Communauté Urbaine", "France", "fr"),

@@ -7,6 +7,14 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // Times are shown in the reader's own time zone: tell the server which one it is.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* an old browser: the server's default zone is used */ }
+
   // One Socket.IO connection per page, shared with discussion.js.
   if (window.io && !window.livinglabSocket) {
     window.livinglabSocket = window.io({ transports: ["websocket", "polling"] });
