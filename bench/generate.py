@@ -219,7 +219,7 @@ def _fill(
             member_rows.append(
                 {
                     "email": f"{city.slug}.{n:04d}@{BENCH_DOMAIN}",
-                    "display_name": f"{rng.choice(first)} {rng.choice(last)}",
+                    "stored_name": f"{rng.choice(first)} {rng.choice(last)}",
                     "password_hash": password_hash,
                     "city_id": city.id,
                     "role": role,
