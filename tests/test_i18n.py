@@ -110,3 +110,12 @@ def test_times_follow_the_reader_s_time_zone(app, make_user):
     assert shown("Not/AZone") == "14:00" and shown("../../etc/passwd") == "14:00"
     assert shown(user=make_user(city="turku")) == "15:00", "a Turku member reads Helsinki time"
     assert shown("Europe/Lisbon", user=make_user(city="turku")) == "13:00"
+
+
+def test_partner_countries_are_named_in_the_reader_s_language(client):
+    page = client.get("/cities/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Italien" in page and "Rumänien" in page and "Finnland" in page
+    page = client.get("/cities/coimbra", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "Portugali" in page
+    form = client.get("/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Turku (Finlande)" in form

@@ -19,6 +19,7 @@ from livinglab.accounts.forms import (
 )
 from livinglab.accounts.models import RoleRequest
 from livinglab.cities.models import City
+from livinglab.core.filters import country_name
 from livinglab.core.helpers import safe_next
 from livinglab.errors import ServiceError
 from livinglab.extensions import db, limiter
@@ -30,7 +31,7 @@ bp = Blueprint("accounts", __name__)
 def _city_choices() -> list[SelectChoice]:
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
     return [SelectChoice("", _("Choose your city"))] + [
-        SelectChoice(c.slug, f"{c.name} ({c.country})") for c in cities
+        SelectChoice(c.slug, f"{c.name} ({country_name(c.country)})") for c in cities
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_decimal, format_timedelta
+from flask_babel import format_decimal, format_timedelta, get_locale
 
 from livinglab.accounts.labels import profile_kind_label, role_label
 from livinglab.audit.labels import action_label
@@ -24,6 +24,30 @@ def time_ago(moment: datetime) -> str:
     return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.0)
 
 
+# Countries are stored as the partners wrote them (in English); shown in the reader's language.
+COUNTRY_CODES = {
+    "Italy": "IT",
+    "France": "FR",
+    "Portugal": "PT",
+    "Romania": "RO",
+    "Germany": "DE",
+    "Spain": "ES",
+    "Finland": "FI",
+    "Poland": "PL",
+    "Belgium": "BE",
+    "Netherlands": "NL",
+    "Austria": "AT",
+}
+
+
+def country_name(stored: str) -> str:
+    code = COUNTRY_CODES.get(stored)
+    locale = get_locale()
+    if code is None or locale is None:
+        return stored
+    return locale.territories.get(code, stored)
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         role_label=role_label,
@@ -34,6 +58,7 @@ def register_filters(app: Flask) -> None:
         markdown=render_markdown,
         format_decimal=format_decimal,
         timeago=time_ago,
+        country=country_name,
         pilot_status_label=pilot_status_label,
         audit_action_label=action_label,
     )
