@@ -115,3 +115,30 @@ def test_an_admin_adds_a_partner_when_the_agreement_grows(login_as, client, db_r
     assert count == 9
     rep, _ = login_as(Role.city_rep)
     assert rep.post("/admin/cities/new", data={**data, "slug": "lodz"}).status_code == 403
+
+
+def test_the_admin_lists_cost_the_same_queries_however_long(
+    login_as, make_user, db_read, count_queries
+):
+    from livinglab.audit.services import record
+
+    admin, me = login_as(Role.admin)
+
+    def measure(path):
+        with count_queries() as counted:
+            assert admin.get(path).status_code == 200
+        return counted.n
+
+    def add_entries(n):
+        def add():
+            for i in range(n):
+                actor = make_user(city=("turku", "iasi", "pavia")[i % 3])
+                record(actor, "role.requested", actor, city_id=actor.city_id)
+            db.session.commit()
+
+        db_read(add)
+
+    add_entries(2)
+    small = (measure("/admin/members"), measure("/admin/audit"))
+    add_entries(20)
+    assert (measure("/admin/members"), measure("/admin/audit")) == small
