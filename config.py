@@ -45,6 +45,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SIGN_IN = "5 per minute;30 per hour"
     RATELIMIT_REGISTER = "10 per hour"
+    # Separates the counters of deployments (or test runs) that share one Redis.
+    RATELIMIT_KEY_PREFIX = _env("LIVINGLAB_RATELIMIT_PREFIX") or "livinglab"
     RATELIMIT_COMMENTS = "10 per minute"
 
     # argon2id parameters (RFC 9106 "second recommended" profile lowered for a small server).

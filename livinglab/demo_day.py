@@ -31,6 +31,8 @@ from livinglab.reviews import services as reviews
 from livinglab.votes import services as votes
 
 DAY_TITLE = "Wayfinding along Hildesheim's Rose Route"
+# The demo's texts are written in English, whatever the demo members' cities speak.
+DEMO_LANGUAGE = "en"
 SCORES = {
     "heritage_value": 5,
     "feasibility": 4,
@@ -138,6 +140,7 @@ def play(password_hash: str) -> bool:
                 themes=["youth-engagement", "sustainable-reuse"],
                 lead_city="hildesheim",
                 cohost_cities=["pavia"],
+                language=DEMO_LANGUAGE,
             ),
         ).id
         at(10, 5)
@@ -158,6 +161,7 @@ def play(password_hash: str) -> bool:
                 title="Rose signs from reclaimed oak",
                 summary="Carpentry students cut route signs from beams removed in restorations.",
                 body="Each sign carries a rose carved by a student and a QR code to the story.",
+                language=DEMO_LANGUAGE,
             ),
         ).id
         other = ideas.submit(
@@ -167,11 +171,16 @@ def play(password_hash: str) -> bool:
                 title="A painted line on the pavement",
                 summary="A thin rose-coloured line painted by art students along the route.",
                 body="Cheap and visible, refreshed every spring by a new class.",
+                language=DEMO_LANGUAGE,
             ),
         ).id
         at(11, 10)
         comment = discussion.post(
-            member(spammer), "challenge", challenge, "Cheap watches!!! Visit best-deals.example"
+            member(spammer),
+            "challenge",
+            challenge,
+            "Cheap watches!!! Visit best-deals.example",
+            language=DEMO_LANGUAGE,
         ).id
         for minute, slug in ((15, "pavia"), (22, "iasi"), (31, "turku")):
             at(11, minute)

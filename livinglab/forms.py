@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
 
 from livinglab.errors import ServiceError
+from livinglab.i18n import LANGUAGE_NAMES
 
 
 class CheckboxesField(SelectMultipleField):
@@ -14,6 +16,21 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def content_language_field() -> SelectField:
+    """The "Language of the text" select of challenges and ideas, each language named in itself.
+
+    The service checks the code (so a forged one gets its message, not WTForms' own).
+    """
+    return SelectField(
+        _l("Language of the text"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        validate_choice=False,
+    )
 
 
 def show_service_error(

@@ -22,6 +22,7 @@ def make_challenge(
     proposer_id: int | None = None,
     title: str | None = None,
     body: str = "A **heritage** problem worth solving.",
+    language: str = "en",
 ) -> int:
     """Adds a challenge in the current app context and returns its id."""
     cities = {c.slug: c for c in db.session.scalars(sa.select(City))}
@@ -30,6 +31,7 @@ def make_challenge(
         title=title or f"Challenge {n}",
         summary=f"Summary of challenge {n}",
         body=body,
+        language=language,
         phase=phase,
         lead_city_id=cities[lead].id,
         proposer_id=proposer_id,
@@ -50,6 +52,7 @@ def make_idea(
     body: str = "An idea worth a pilot.",
     status: str = "submitted",
     coauthor_ids: tuple[int, ...] = (),
+    language: str = "en",
 ) -> int:
     """Adds an idea (with accepted co-authors) in the current app context and returns its id."""
     from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
@@ -61,6 +64,7 @@ def make_idea(
         title=title or f"Idea {n}",
         summary=f"Summary of idea {n}",
         body=body,
+        language=language,
         status=IdeaStatus(status),
     )
     idea.coauthors = [

@@ -40,6 +40,7 @@ CHALLENGE_FIELDS = {
     "ideas_deadline",
     "voting_deadline",
     "selection_deadline",
+    "language",
 }
 
 
@@ -121,6 +122,8 @@ def _challenge_input(data: dict, base: Challenge | None = None) -> challenges.Ch
         selection_deadline=_date(data, "selection_deadline")
         if "selection_deadline" in data
         else (base.selection_deadline if base else None),
+        # Not sent (or null): the proposer's default language, or the challenge's own.
+        language=field(data, "language", str),
     )
 
 
@@ -128,7 +131,7 @@ def _challenge_input(data: dict, base: Challenge | None = None) -> challenges.Ch
 @api_errors
 def list_challenges():
     page_no, per_page = paging()
-    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "q", "sort")}
+    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "language", "q", "sort")}
     page = db.paginate(
         queries.challenge_listing(**args), page=page_no, per_page=per_page, error_out=False
     )
@@ -179,7 +182,7 @@ def update_challenge(challenge_id: int):
 def list_ideas(challenge_id: int):
     challenge = _challenge(challenge_id)
     page_no, per_page = paging()
-    args = {k: request.args.get(k, "") for k in ("city", "status", "q", "sort")}
+    args = {k: request.args.get(k, "") for k in ("city", "status", "language", "q", "sort")}
     page = db.paginate(
         queries.idea_listing(challenge.id, **args), page=page_no, per_page=per_page, error_out=False
     )
@@ -194,7 +197,7 @@ def list_ideas(challenge_id: int):
 def create_idea(challenge_id: int):
     signed_in()
     challenge = _challenge(challenge_id)
-    data = body({"title", "summary", "body", "coauthors"}, {"title", "summary", "body"})
+    data = body({"title", "summary", "body", "language", "coauthors"}, {"title", "summary", "body"})
     emails = _string_list(data, "coauthors") or []
     idea = ideas.submit(
         current_user,
@@ -203,6 +206,7 @@ def create_idea(challenge_id: int):
             field(data, "title", str, True),
             field(data, "summary", str, True),
             field(data, "body", str, True),
+            field(data, "language", str),
         ),
         coauthor_emails=emails,
     )
@@ -228,7 +232,7 @@ def update_idea(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
     require(policy.can_edit_idea(current_user, idea))
-    data = body({"title", "summary", "body", "status"})
+    data = body({"title", "summary", "body", "language", "status"})
     if "status" in data:
         if field(data, "status", str) != "withdrawn":
             raise BadInput(
@@ -236,7 +240,7 @@ def update_idea(idea_id: int):
                 {"status": _("Only “withdrawn” can be set.")},
             )
         ideas.withdraw(current_user, idea)
-    edits = {k: field(data, k, str) for k in ("title", "summary", "body") if k in data}
+    edits = {k: field(data, k, str) for k in ("title", "summary", "body", "language") if k in data}
     if edits:
         current = {"title": idea.title, "summary": idea.summary, "body": idea.body, **edits}
         ideas.edit(current_user, idea, ideas.IdeaInput(**current))
@@ -352,10 +356,15 @@ def create_comment(kind: str, target_id: int):
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
         _not_found()
-    data = body({"body", "parent_id"}, {"body"})
+    data = body({"body", "parent_id", "language"}, {"body"})
     parent = field(data, "parent_id", int)
     comment = discussion.post(
-        current_user, target.type, target.id, field(data, "body", str, True), parent
+        current_user,
+        target.type,
+        target.id,
+        field(data, "body", str, True),
+        parent,
+        language=field(data, "language", str),
     )
     response = jsonify(serialize(comment, current_user))
     response.status_code = 201

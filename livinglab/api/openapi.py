@@ -7,12 +7,15 @@ from typing import Any
 from flask import jsonify, render_template
 from flask_babel import gettext as _
 
+from config import LANGUAGES
 from livinglab.api.core import bp
 
 NULLABLE_STR = {"type": ["string", "null"]}
 DATE = {"type": ["string", "null"], "format": "date"}
 STAMP = {"type": "string", "format": "date-time"}
 SLUGS = {"type": "array", "items": {"type": "string"}}
+# The language a text is written in; optional when writing (default: the author's language).
+LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
 
 
 def obj(
@@ -82,6 +85,7 @@ SCHEMAS = {
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "body": {"type": "string"},
+            "language": LANGUAGE,
             "phase": {
                 "type": "string",
                 "enum": ["proposed", "open", "voting", "selection", "closed", "declined"],
@@ -97,7 +101,7 @@ SCHEMAS = {
             "published_at": {"type": ["string", "null"]},
             "created_at": STAMP,
         },
-        ["id", "title", "phase", "themes", "lead_city"],
+        ["id", "title", "language", "phase", "themes", "lead_city"],
     ),
     "ChallengeInput": obj(
         {
@@ -112,6 +116,7 @@ SCHEMAS = {
             "ideas_deadline": {"type": "string", "format": "date"},
             "voting_deadline": {"type": "string", "format": "date"},
             "selection_deadline": {"type": "string", "format": "date"},
+            "language": LANGUAGE,
         },
         ["title", "summary", "body", "themes", "lead_city"],
     ),
@@ -122,6 +127,7 @@ SCHEMAS = {
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "body": {"type": "string"},
+            "language": LANGUAGE,
             "status": {
                 "type": "string",
                 "enum": ["submitted", "approved", "rejected", "withdrawn"],
@@ -131,7 +137,7 @@ SCHEMAS = {
             "created_at": STAMP,
             "updated_at": {"type": ["string", "null"]},
         },
-        ["id", "challenge_id", "title", "status"],
+        ["id", "challenge_id", "title", "language", "status"],
     ),
     "Review": obj(
         {
@@ -151,6 +157,7 @@ SCHEMAS = {
             "idea_id": {"type": "integer"},
             "challenge_id": {"type": "integer"},
             "city": {"type": "string"},
+            "language": LANGUAGE,
             "status": {
                 "type": "string",
                 "enum": ["planned", "running", "evaluating", "completed", "halted"],
@@ -162,7 +169,7 @@ SCHEMAS = {
             "lessons": {"type": ["object", "null"]},
             "created_at": STAMP,
         },
-        ["id", "city", "status", "progress"],
+        ["id", "city", "language", "status", "progress"],
     ),
     "Comment": obj(
         {
@@ -174,12 +181,13 @@ SCHEMAS = {
             "depth": {"type": "integer"},
             "author": {"type": ["object", "null"]},
             "html": NULLABLE_STR,
+            "language": LANGUAGE,
             "created_at": STAMP,
             "edited": {"type": "boolean"},
             "deleted": {"type": "boolean"},
             "hidden": {"type": "boolean"},
         },
-        ["id", "room", "html"],
+        ["id", "room", "html", "language"],
     ),
     "VoteCount": obj(
         {"idea_id": {"type": "integer"}, "votes": {"type": "integer"}}, ["idea_id", "votes"]
@@ -229,7 +237,11 @@ def op(
         {"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
         for p in params
     ]
-    parameters += [{"name": q, "in": "query", "required": False, "schema": s} for q, s in query]
+    for name, schema, *description in query:
+        parameter = {"name": name, "in": "query", "required": False, "schema": schema}
+        if description:
+            parameter["description"] = description[0]
+        parameters.append(parameter)
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
@@ -250,6 +262,11 @@ TEXT = {"type": "string"}
 
 
 def document() -> dict[str, Any]:
+    by_language = (
+        "language",
+        LANGUAGE,
+        _("Only what is written in this language; an unknown code is ignored."),
+    )
     paths = {
         "/tokens": {
             "post": op(
@@ -304,6 +321,7 @@ def document() -> dict[str, Any]:
                     ("city", TEXT),
                     ("theme", TEXT),
                     ("phase", TEXT),
+                    by_language,
                     ("q", TEXT),
                     ("sort", TEXT),
                 ),
@@ -340,7 +358,14 @@ def document() -> dict[str, Any]:
                 page_of("Idea"),
                 tag="ideas",
                 params=("challenge_id",),
-                query=(*PAGING, ("city", TEXT), ("status", TEXT), ("q", TEXT), ("sort", TEXT)),
+                query=(
+                    *PAGING,
+                    ("city", TEXT),
+                    ("status", TEXT),
+                    by_language,
+                    ("q", TEXT),
+                    ("sort", TEXT),
+                ),
             ),
             "post": op(
                 _("Submit an idea"),
@@ -350,7 +375,13 @@ def document() -> dict[str, Any]:
                 params=("challenge_id",),
                 secured=True,
                 body=obj(
-                    {"title": TEXT, "summary": TEXT, "body": TEXT, "coauthors": SLUGS},
+                    {
+                        "title": TEXT,
+                        "summary": TEXT,
+                        "body": TEXT,
+                        "language": LANGUAGE,
+                        "coauthors": SLUGS,
+                    },
                     ["title", "summary", "body"],
                 ),
             ),
@@ -364,7 +395,15 @@ def document() -> dict[str, Any]:
                 tag="ideas",
                 params=("idea_id",),
                 secured=True,
-                body=obj({"title": TEXT, "summary": TEXT, "body": TEXT, "status": TEXT}),
+                body=obj(
+                    {
+                        "title": TEXT,
+                        "summary": TEXT,
+                        "body": TEXT,
+                        "language": LANGUAGE,
+                        "status": TEXT,
+                    }
+                ),
             ),
         },
         "/ideas/{idea_id}/vote": {
@@ -439,7 +478,7 @@ def document() -> dict[str, Any]:
                 200,
                 page_of("Pilot"),
                 tag="pilots",
-                query=(*PAGING, ("city", TEXT), ("status", TEXT)),
+                query=(*PAGING, ("city", TEXT), ("status", TEXT), by_language),
             )
         },
         "/pilots/{pilot_id}": {
@@ -518,7 +557,10 @@ def document() -> dict[str, Any]:
                 tag="discussion",
                 params=("target_id",),
                 secured=True,
-                body=obj({"body": TEXT, "parent_id": {"type": "integer"}}, ["body"]),
+                body=obj(
+                    {"body": TEXT, "parent_id": {"type": "integer"}, "language": LANGUAGE},
+                    ["body"],
+                ),
             ),
         }
     datasets = {

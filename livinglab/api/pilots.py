@@ -14,6 +14,7 @@ from livinglab.api.schemas import pilot_json
 from livinglab.cities.models import City
 from livinglab.errors import ServiceError, require
 from livinglab.extensions import db
+from livinglab.i18n import supported
 from livinglab.ideas.models import Idea
 from livinglab.pilots import services
 from livinglab.pilots.models import Milestone, Pilot, PilotStatus
@@ -45,6 +46,9 @@ def list_pilots():
         query = query.where(
             Pilot.city_id == sa.select(City.id).where(City.slug == city).scalar_subquery()
         )
+    language = request.args.get("language", "")
+    if supported(language):  # an unknown code filters nothing
+        query = query.where(Pilot.language == language)
     page = db.paginate(query.order_by(Pilot.id), page=page_no, per_page=per_page, error_out=False)
     return jsonify(listing(page, pilot_json))
 

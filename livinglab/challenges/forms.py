@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from livinglab.challenges.labels import THEME_LABELS
 from livinglab.challenges.services import ChallengeInput
-from livinglab.forms import CheckboxesField
+from livinglab.forms import CheckboxesField, content_language_field
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists, links.")
 
@@ -32,6 +32,7 @@ class ChallengeForm(FlaskForm):
         validators=[DataRequired(), Length(max=20_000)],
         description=MARKDOWN_HINT,
     )
+    language = content_language_field()
     themes = CheckboxesField(
         _l("Themes"),
         choices=[SelectChoice(slug, label) for slug, label in THEME_LABELS.items()],
@@ -73,6 +74,7 @@ class ChallengeForm(FlaskForm):
             ideas_deadline=self.ideas_deadline.data,
             voting_deadline=self.voting_deadline.data,
             selection_deadline=self.selection_deadline.data,
+            language=self.language.data,
         )
 
 

@@ -57,6 +57,10 @@ class Challenge(db.Model):
     title: Mapped[str] = mapped_column(sa.String(160))
     summary: Mapped[str] = mapped_column(sa.String(500))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The language the text is written in (a code of config.LANGUAGES), for lang= and filters.
+    language: Mapped[str] = mapped_column(
+        sa.String(8), default="en", server_default="en", index=True
+    )
     phase: Mapped[Phase] = mapped_column(
         enum_column(Phase, "phase"), default=Phase.proposed, index=True
     )

@@ -16,6 +16,7 @@ from livinglab.challenges.models import (
 )
 from livinglab.cities.models import City
 from livinglab.discussion.models import Comment
+from livinglab.i18n import supported
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus
 from livinglab.search.services import matching_ids
 
@@ -39,7 +40,13 @@ def _live_idea_count():
 
 
 def challenge_listing(
-    *, city: str = "", theme: str = "", phase: str = "", q: str = "", sort: str = "newest"
+    *,
+    city: str = "",
+    theme: str = "",
+    phase: str = "",
+    language: str = "",
+    q: str = "",
+    sort: str = "newest",
 ) -> sa.Select:
     query = (
         sa.select(Challenge)
@@ -48,6 +55,8 @@ def challenge_listing(
     )
     if phase in {p.value for p in PUBLISHED_PHASES}:
         query = query.where(Challenge.phase == Phase(phase))
+    if supported(language):  # an unknown code filters nothing
+        query = query.where(Challenge.language == language)
     if theme in THEMES:
         query = query.where(
             Challenge.id.in_(
@@ -93,7 +102,13 @@ IDEA_EAGER = (
 
 
 def idea_listing(
-    challenge_id: int, *, city: str = "", status: str = "", q: str = "", sort: str = "newest"
+    challenge_id: int,
+    *,
+    city: str = "",
+    status: str = "",
+    language: str = "",
+    q: str = "",
+    sort: str = "newest",
 ) -> sa.Select:
     query = (
         sa.select(Idea)
@@ -102,6 +117,8 @@ def idea_listing(
     )
     if status in {s.value for s in IdeaStatus}:
         query = query.where(Idea.status == IdeaStatus(status))
+    if supported(language):
+        query = query.where(Idea.language == language)
     if city:
         query = query.where(
             Idea.author_id.in_(

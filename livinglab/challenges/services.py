@@ -18,6 +18,7 @@ from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.follows.services import follow, follower_ids
+from livinglab.i18n import content_language_for, supported
 from livinglab.notifications.services import notify, push_unread_count
 
 LIMITS = {"title": 160, "summary": 500, "body": 20_000}
@@ -36,6 +37,8 @@ class ChallengeInput:
     ideas_deadline: date | None = None
     voting_deadline: date | None = None
     selection_deadline: date | None = None
+    # A code of config.LANGUAGES; None: the proposer's default (propose) or unchanged (edit).
+    language: str | None = None
 
 
 def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
@@ -70,6 +73,8 @@ def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
         errors["selection_deadline"] = _l(
             "Deadlines must follow the phases: ideas, then voting, then selection."
         )
+    if data.language is not None and not supported(data.language):
+        errors["language"] = _l("Choose a language.")
     if errors:
         raise Invalid(_l("Please correct the marked fields."), errors)
     return text, lead, [cities[s] for s in cohost_slugs]
@@ -93,6 +98,8 @@ def _apply(
     challenge.ideas_deadline = data.ideas_deadline
     challenge.voting_deadline = data.voting_deadline
     challenge.selection_deadline = data.selection_deadline
+    if data.language is not None:
+        challenge.language = data.language
 
 
 def propose(user: User, data: ChallengeInput) -> Challenge:
@@ -103,6 +110,7 @@ def propose(user: User, data: ChallengeInput) -> Challenge:
         proposer_id=user.id,
         votes_per_member=data.votes_per_member,
         hide_vote_counts=data.hide_vote_counts,
+        language=content_language_for(user),
     )
     challenge.theme_rows = []
     _apply(challenge, data, text, lead, cohosts)

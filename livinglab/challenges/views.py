@@ -22,6 +22,7 @@ from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
 from livinglab.forms import show_service_error
+from livinglab.i18n import content_language_for
 from livinglab.ideas.services import idea_count_by_challenge
 from livinglab.text import render_markdown
 from livinglab.votes import services as vote_services
@@ -47,7 +48,7 @@ def load_challenge(challenge_id: int) -> Challenge:
 
 @bp.get("/")
 def index():
-    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "q", "sort")}
+    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "language", "q", "sort")}
     query = queries.challenge_listing(**args)
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False)
     counts = idea_count_by_challenge([c.id for c in page.items])
@@ -68,7 +69,7 @@ def index():
 @bp.get("/<int:challenge_id>")
 def show(challenge_id: int):
     challenge = load_challenge(challenge_id)
-    args = {k: request.args.get(k, "") for k in ("city", "status", "q", "sort")}
+    args = {k: request.args.get(k, "") for k in ("city", "status", "language", "q", "sort")}
     ideas = db.paginate(
         queries.idea_listing(challenge.id, **args), page=page_number(), per_page=20, error_out=False
     )
@@ -110,6 +111,7 @@ def propose():
     form.set_city_choices(_cities())
     if request.method == "GET":
         form.lead_city.data = current_user.city.slug
+        form.language.data = content_language_for(current_user)
     if form.validate_on_submit():
         try:
             challenge = services.propose(current_user, form.to_input())

@@ -91,7 +91,12 @@ def on_comment_create(data: Any = None):
         return _error(400, _("This room does not exist."), {"room": _("Unknown room.")})
     try:
         comment = services.post(
-            current_user, parsed[0], parsed[1], data.get("body"), data.get("parent_id")
+            current_user,
+            parsed[0],
+            parsed[1],
+            data.get("body"),
+            data.get("parent_id"),
+            language=data.get("language"),
         )
     except ServiceError as error:
         return _error(error.status, error.message, error.fields)

@@ -26,6 +26,7 @@ def serialize(comment: Comment, author: Any | None) -> dict[str, Any]:
             "role": author.role.value,
         },
         "html": str(render_markdown(comment.body)) if visible else None,
+        "language": comment.language,
         "created_at": comment.created_at.isoformat(),
         "edited": comment.edited_at is not None,
         "deleted": comment.deleted_at is not None,

@@ -20,6 +20,7 @@ from livinglab.discussion.targets import Target, resolve
 from livinglab.errors import Invalid, ServiceError, require
 from livinglab.extensions import db, limiter, socketio
 from livinglab.follows.services import follower_ids
+from livinglab.i18n import content_language_for, supported
 from livinglab.notifications.services import notify_many, push_unread_counts
 
 MENTION = re.compile(r"@(\w{2,40})")
@@ -76,12 +77,29 @@ def _parent(target: Target, parent_id: Any) -> Comment | None:
     return parent
 
 
-def post(user: Any, target_type: str, target_id: Any, body: Any, parent_id: Any = None) -> Comment:
+def _language(user: User, language: Any) -> str:
+    """The language asked for (checked), else the author's default."""
+    if language is None:
+        return content_language_for(user)
+    if not isinstance(language, str) or not supported(language):
+        raise Invalid(_l("Choose a language."), {"language": _l("Choose a language.")})
+    return language
+
+
+def post(
+    user: Any,
+    target_type: str,
+    target_id: Any,
+    body: Any,
+    parent_id: Any = None,
+    language: Any = None,
+) -> Comment:
     target = resolve(target_type, target_id)
     if target is None:
         raise Invalid(_l("This discussion does not exist."), status=404)
     require(policy.can_comment(user, target))
     text = _clean_body(body)
+    language = _language(user, language)
     parent = _parent(target, parent_id)
     _check_rate(user)
     comment = Comment(
@@ -92,6 +110,7 @@ def post(user: Any, target_type: str, target_id: Any, body: Any, parent_id: Any 
         depth=parent.depth + 1 if parent else 0,
         author_id=user.id,
         body=text,
+        language=language,
     )
     db.session.add(comment)
     db.session.flush()

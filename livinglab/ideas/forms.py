@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from livinglab.forms import content_language_field
 from livinglab.ideas.models import MAX_ATTACHMENTS
 from livinglab.ideas.services import IdeaInput
 
@@ -24,6 +25,7 @@ class IdeaForm(FlaskForm):
         validators=[DataRequired(), Length(max=20_000)],
         description=_l("What you propose, for whom, how it could pay for itself. Markdown works."),
     )
+    language = content_language_field()
     attachments = MultipleFileField(
         _l("Images or PDF documents"),
         description=lazy_ngettext(
@@ -44,7 +46,10 @@ class IdeaForm(FlaskForm):
 
     def to_input(self) -> IdeaInput:
         return IdeaInput(
-            title=self.title.data or "", summary=self.summary.data or "", body=self.body.data or ""
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            body=self.body.data or "",
+            language=self.language.data,
         )
 
     def coauthor_emails(self) -> list[str]:

@@ -39,6 +39,8 @@ class Idea(db.Model):
     title: Mapped[str] = mapped_column(sa.String(160))
     summary: Mapped[str] = mapped_column(sa.String(500))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The language the text is written in (a code of config.LANGUAGES), for lang= and filters.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     status: Mapped[IdeaStatus] = mapped_column(
         enum_column(IdeaStatus, "idea_status"), default=IdeaStatus.submitted, index=True
     )

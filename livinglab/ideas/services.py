@@ -19,6 +19,7 @@ from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.follows.services import follow
+from livinglab.i18n import content_language_for, supported
 from livinglab.ideas import attachments
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
 from livinglab.notifications.services import notify, push_unread_count
@@ -32,6 +33,8 @@ class IdeaInput:
     title: str = ""
     summary: str = ""
     body: str = ""
+    # A code of config.LANGUAGES; None: the author's default (submit) or unchanged (edit).
+    language: str | None = None
 
 
 def _validated(data: IdeaInput) -> dict[str, str]:
@@ -46,6 +49,8 @@ def _validated(data: IdeaInput) -> dict[str, str]:
                 "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
             )
         text[name] = value
+    if data.language is not None and not supported(data.language):
+        errors["language"] = _l("Choose a language.")
     if errors:
         raise Invalid(_l("Please correct the marked fields."), errors)
     return text
@@ -98,7 +103,13 @@ def submit(
     require(policy.can_submit_idea(user, challenge))
     text = _validated(data)
     members = _invitees(user, coauthor_emails, set())
-    idea = Idea(challenge_id=challenge.id, author_id=user.id, status=IdeaStatus.submitted, **text)
+    idea = Idea(
+        challenge_id=challenge.id,
+        author_id=user.id,
+        status=IdeaStatus.submitted,
+        language=data.language or content_language_for(user),
+        **text,
+    )
     idea.coauthors = []
     idea.attachment_links = []
     db.session.add(idea)
@@ -129,6 +140,8 @@ def edit(
     removed = attachments.detach(idea, remove_attachment_ids)
     attachments.attach(idea, user, files, existing=attachments.count(idea))
     idea.title, idea.summary, idea.body = text["title"], text["summary"], text["body"]
+    if data.language is not None:
+        idea.language = data.language
     idea.updated_at = utcnow()
     _invite(idea, user, members)
     db.session.commit()

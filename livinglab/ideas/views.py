@@ -19,6 +19,7 @@ from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
 from livinglab.forms import show_service_error
+from livinglab.i18n import content_language_for
 from livinglab.ideas import attachments, services
 from livinglab.ideas.forms import IdeaForm
 from livinglab.ideas.models import Coauthor, Idea
@@ -54,6 +55,8 @@ def submit(challenge_id: int):
     challenge = load_challenge(challenge_id)
     enforce(policy.can_submit_idea(current_user, challenge))
     form = IdeaForm()
+    if request.method == "GET":
+        form.language.data = content_language_for(current_user)
     status = 200
     if form.validate_on_submit():
         try:

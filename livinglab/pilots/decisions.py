@@ -63,7 +63,11 @@ def decide(
     pilot = None
     if decision_kind == DecisionKind.approve:
         pilot = Pilot(
-            idea_id=idea.id, challenge_id=idea.challenge_id, city_id=city.id, created_by_id=user.id
+            idea_id=idea.id,
+            challenge_id=idea.challenge_id,
+            city_id=city.id,
+            created_by_id=user.id,
+            language=idea.language,  # the pilot shows the idea's title and story
         )
         db.session.add(pilot)
         idea.status = IdeaStatus.approved

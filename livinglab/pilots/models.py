@@ -60,6 +60,8 @@ class Pilot(db.Model):
     status: Mapped[PilotStatus] = mapped_column(
         enum_column(PilotStatus, "pilot_status"), default=PilotStatus.planned, index=True
     )
+    # The language of its idea (the title and story it shows), copied when the pilot is made.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     halted_reason: Mapped[str | None] = mapped_column(sa.String(2000))
     # Replications point to the pilot they copy: the twinning made concrete.
     origin_id: Mapped[int | None] = mapped_column(

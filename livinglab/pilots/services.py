@@ -235,6 +235,7 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
         city_id=user.city_id,
         origin_id=origin.id,
         created_by_id=user.id,
+        language=origin.language,
     )
     copy.milestones = [Milestone(title=m.title) for m in origin.milestones]
     copy.indicators = [

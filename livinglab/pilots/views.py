@@ -20,6 +20,7 @@ from livinglab.discussion.views import thread_context
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
+from livinglab.i18n import supported
 from livinglab.ideas.views import load_idea
 from livinglab.ideas.views import show as show_idea
 from livinglab.pilots import decisions, services
@@ -33,7 +34,7 @@ def _cities() -> list[City]:
     return list(db.session.scalars(sa.select(City).order_by(City.name)))
 
 
-def _listing(status: str = "", city: str = "", theme: str = "") -> sa.Select:
+def _listing(status: str = "", city: str = "", theme: str = "", language: str = "") -> sa.Select:
     query = sa.select(Pilot).options(
         selectinload(Pilot.idea),
         selectinload(Pilot.city),
@@ -52,12 +53,14 @@ def _listing(status: str = "", city: str = "", theme: str = "") -> sa.Select:
                 sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
             )
         )
+    if supported(language):  # an unknown code filters nothing
+        query = query.where(Pilot.language == language)
     return query.order_by(Pilot.created_at.desc(), Pilot.id.desc())
 
 
 @bp.get("/pilots")
 def index():
-    args = {k: request.args.get(k, "") for k in ("status", "city", "theme")}
+    args = {k: request.args.get(k, "") for k in ("status", "city", "theme", "language")}
     page = db.paginate(_listing(**args), page=page_number(), per_page=20, error_out=False)
     return render_template(
         "pilots/index.html",

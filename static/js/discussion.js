@@ -90,11 +90,14 @@
       p.className = "muted";
       p.textContent = c.deleted ? labels.deleted : labels.hidden;
       body.appendChild(p);
+      body.removeAttribute("lang");  // the notice is in the page's language
       li.classList.add("gone");
       var actions = li.querySelector(".comment-actions");
       if (actions) { actions.remove(); }
     } else {
       body.innerHTML = c.html;
+      // The language the comment is written in, for screen readers and translation.
+      if (c.language) { body.lang = c.language; } else { body.removeAttribute("lang"); }
       li.classList.remove("gone");
     }
   }

@@ -29,8 +29,13 @@ def test_from_proposal_to_a_found_cross_city_idea(new_page, tmp_path):
     student.get_by_label("Youth engagement").check()
     student.get_by_label("Conservation").check()
     expect(student.get_by_label("Lead city")).to_have_value("pavia")
+    # The text's language starts as the proposer's (Pavia's Italian); she wrote in English.
+    text_language = student.get_by_label("Language of the text")
+    expect(text_language).to_have_value("it")
+    text_language.select_option(label="English")
     student.get_by_role("button", name="Send the proposal").click()
     expect(student.get_by_text("waits for a representative of Pavia")).to_be_visible()
+    expect(student.locator("h1")).to_have_attribute("lang", "en")
     challenge_url = student.url
     challenge_path = re.sub(r"^https?://[^/]+", "", challenge_url)
 
@@ -61,8 +66,13 @@ def test_from_proposal_to_a_found_cross_city_idea(new_page, tmp_path):
     )
     artist.get_by_label("Images or PDF documents").set_input_files(str(image))
     artist.get_by_label("Invite co-authors").fill(f"participant.iasi{DEMO}")
+    expect(artist.get_by_label("Language of the text")).to_have_value("fi")
+    artist.get_by_label("Language of the text").select_option("en")
     artist.get_by_role("button", name="Submit my idea").click()
     expect(artist.get_by_role("heading", name="Fishermen's nets in light")).to_be_visible()
+    expect(artist.get_by_role("heading", name="Fishermen's nets in light")).to_have_attribute(
+        "lang", "en"
+    )
     expect(artist.locator(".attachments img")).to_be_visible()
     idea_path = re.sub(r"^https?://[^/]+", "", artist.url)
 

@@ -42,6 +42,8 @@ def test_a_live_conversation_and_a_flagged_comment(new_page):
     post_comment(ioana, "Could the stalls use **reclaimed timber** from Hildesheim?")
     question = jonas.locator(".comment", has_text="Could the stalls use reclaimed timber")
     expect(question).to_be_visible()
+    # Shown live in the language it is written in: Ioana's default, Iași's Romanian.
+    expect(question.locator(".comment-body").first).to_have_attribute("lang", "ro")
     expect(
         visitor.locator(".comment", has_text="Could the stalls use reclaimed timber")
     ).to_be_visible()
@@ -54,9 +56,9 @@ def test_a_live_conversation_and_a_flagged_comment(new_page):
     reply_form = question.locator("form.comment-form")
     reply_form.get_by_label("Your comment").fill("Yes: our beam exchange can supply oak.")
     reply_form.get_by_role("button", name="Post").click()
-    expect(
-        ioana.locator(".comment.depth-1", has_text="our beam exchange can supply oak")
-    ).to_be_visible()
+    live_reply = ioana.locator(".comment.depth-1", has_text="our beam exchange can supply oak")
+    expect(live_reply).to_be_visible()
+    expect(live_reply.locator(".comment-body")).to_have_attribute("lang", "de")
     expect(
         visitor.locator(".comment.depth-1", has_text="our beam exchange can supply oak")
     ).to_be_visible()
@@ -84,6 +86,8 @@ def test_a_live_conversation_and_a_flagged_comment(new_page):
         expect(flagger.locator(".flash").first).to_be_visible()
     gone = visitor.locator(".comment.depth-0.gone")
     expect(gone).to_contain_text("hidden by moderation")
+    # The notice is in the page's language, not the comment's.
+    expect(gone.locator(".comment-body").first).not_to_have_attribute("lang", "ro")
     expect(visitor.get_by_text("Could the stalls use reclaimed timber")).to_have_count(0)
     expect(jonas.get_by_text("Could the stalls use reclaimed timber")).to_have_count(0)
     screenshot(visitor, "discussion-hidden")
@@ -98,6 +102,8 @@ def test_a_live_conversation_and_a_flagged_comment(new_page):
     item.get_by_role("button", name="Restore").click()
     expect(rep.get_by_text("Nothing is waiting for a decision.")).to_be_visible()
     expect(visitor.get_by_text("Could the stalls use reclaimed timber")).to_be_visible()
+    restored = visitor.locator(".comment.depth-0", has_text="Could the stalls use reclaimed")
+    expect(restored.locator(".comment-body").first).to_have_attribute("lang", "ro")
     expect(jonas.get_by_text("Could the stalls use reclaimed timber")).to_be_visible()
     ioana.goto("/notifications/")
     expect(ioana.get_by_text("is visible again: A fair question about materials.")).to_be_visible()
