@@ -119,3 +119,38 @@ def test_partner_countries_are_named_in_the_reader_s_language(client):
     assert "Portugali" in page
     form = client.get("/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Turku (Finlande)" in form
+
+
+def _in(app, lang: str, text: str) -> str:
+    """The catalogue's translation of a source text, checked to differ from the English."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(lang):
+        translated = gettext(text)
+    assert translated != text, f"no {lang} translation of {text!r}"
+    return translated
+
+
+def test_api_errors_speak_the_client_s_language(app, client):
+    response = client.get("/api/v1/me", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == _in(app, "de", "Please sign in first.")
+
+
+def test_socket_acknowledgements_speak_the_reader_s_language(app, socket_client):
+    from livinglab.extensions import socketio
+
+    socket_client()  # binds the handlers
+    client = socketio.test_client(app, headers={"Accept-Language": "pt-PT,pt"})
+    ack = client.emit("comment.create", {"room": "idea:1", "body": "Olá"}, callback=True)
+    client.disconnect()
+    assert ack["error"]["message"] == _in(app, "pt", "Please sign in first.")
+
+
+def test_form_errors_and_flashes_speak_the_reader_s_language(app, client, login_as):
+    page = client.post("/login", data={}, headers={"Accept-Language": "ro"}).get_data(as_text=True)
+    assert "Acest câmp este obligatoriu." in page, "WTForms' own messages are translated too"
+    member, _ = login_as()
+    member.post("/language", data={"language": "fi"})
+    page = member.get("/profile").get_data(as_text=True)
+    assert _in(app, "fi", "My profile") in page
