@@ -1,7 +1,8 @@
 # The two commands: `make run` serves the platform with demo data, `make test` runs the suite.
 # Python 3.12 when the machine has it: under concurrent load 3.11.7 crashed server workers
 # (bench/NOTES.md). Any Python 3.11+ works otherwise; `make PYTHON=python3.11 ...` chooses.
-PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+PYTHON ?= $(or $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
+	$$p -c "" >/dev/null 2>&1 && { echo $$p; break; }; done),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
