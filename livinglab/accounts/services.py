@@ -253,7 +253,7 @@ def suspend(actor: User, target: User, reason: str) -> None:
         raise Invalid(message, {"reason": message})
     if target.is_suspended:
         raise Conflict(_l("This account is already suspended."))
-    if target.role == Role.admin and _active_admin_count() <= 1:
+    if target.role == Role.admin and active_admin_count() <= 1:
         raise Conflict(_l("The last administrator cannot be suspended."))
     target.suspended_at = utcnow()
     target.suspension_reason = text
@@ -273,11 +273,12 @@ def reactivate(actor: User, target: User, reason: str = "") -> None:
     db.session.commit()
 
 
-def _active_admin_count() -> int:
+def active_admin_count() -> int:
+    """Administrators who can still act: neither suspended nor deleted."""
     return (
         db.session.scalar(
             sa.select(sa.func.count(User.id)).where(
-                User.role == Role.admin, User.suspended_at.is_(None)
+                User.role == Role.admin, User.suspended_at.is_(None), User.deleted_at.is_(None)
             )
         )
         or 0

@@ -111,11 +111,10 @@ def members():
             query = query.where(User.suspended_at.is_not(None))
         text = (form.q.data or "").strip().lower()
         if text:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             query = query.where(
                 sa.or_(
-                    sa.func.lower(User.stored_name).like(pattern, escape="\\"),
-                    User.email.like(pattern, escape="\\") if is_admin else sa.false(),
+                    User.stored_name.icontains(text, autoescape=True),
+                    User.email.contains(text, autoescape=True) if is_admin else sa.false(),
                 )
             )
     else:
@@ -143,24 +142,36 @@ def _partner_or_404(slug: str) -> City:
     return city
 
 
+def _partner_page(form: PartnerForm, city: City | None, save, saved_message):
+    """The partner form: shown, or saved through ``save()`` (which returns the city)."""
+    if not form.is_submitted():
+        return render_template("admin/partner_form.html", form=form, city=city)
+    status = 400
+    if form.validate():
+        try:
+            saved = save()
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field="name")
+            status = error.status
+        else:
+            flash(saved_message(saved), "success")
+            return redirect(url_for("admin.partners"))
+    return render_template("admin/partner_form.html", form=form, city=city), status
+
+
 @bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_partner(slug: str):
     city = _partner_or_404(slug)
     enforce(policy.can_edit_partner(current_user))
     form = PartnerForm(obj=city)
-    del form.slug
-    if form.is_submitted():
-        if not form.validate():
-            return render_template("admin/partner_form.html", form=form, city=city), 400
-        try:
-            cities.update_partner(current_user, city, form.data)
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="name")
-            return render_template("admin/partner_form.html", form=form, city=city), error.status
-        flash(_("%(name)s is saved.", name=city.name), "success")
-        return redirect(url_for("admin.partners"))
-    return render_template("admin/partner_form.html", form=form, city=city)
+    del form.slug  # slugs are in every URL: they never change
+
+    def save() -> City:
+        cities.update_partner(current_user, city, form.data)
+        return city
+
+    return _partner_page(form, city, save, lambda c: _("%(name)s is saved.", name=c.name))
 
 
 @bp.route("/cities/new", methods=["GET", "POST"])
@@ -168,14 +179,9 @@ def edit_partner(slug: str):
 def add_partner():
     enforce(policy.can_edit_partner(current_user))
     form = PartnerForm()
-    if form.is_submitted():
-        if not form.validate():
-            return render_template("admin/partner_form.html", form=form, city=None), 400
-        try:
-            city = cities.add_partner(current_user, form.data)
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="name")
-            return render_template("admin/partner_form.html", form=form, city=None), error.status
-        flash(_("%(name)s joins the Living Lab.", name=city.name), "success")
-        return redirect(url_for("admin.partners"))
-    return render_template("admin/partner_form.html", form=form, city=None)
+    return _partner_page(
+        form,
+        None,
+        lambda: cities.add_partner(current_user, form.data),
+        lambda c: _("%(name)s joins the Living Lab.", name=c.name),
+    )

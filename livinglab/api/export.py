@@ -14,6 +14,7 @@ from livinglab.api.core import bp
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.challenges.queries import CHALLENGE_EAGER
 from livinglab.cities.models import City
+from livinglab.core.helpers import spreadsheet_safe
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots.models import Pilot
@@ -113,13 +114,6 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
     return ["idea_id", "city", "votes"], [list(row) for row in counts]
 
 
-def _cell(value):
-    """Spreadsheets run cells starting with = + - @ as formulas; user text never does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 @bp.get("/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>")
 def export(dataset: str, fmt: str):
     head, rows = _rows(dataset)
@@ -136,7 +130,7 @@ def export(dataset: str, fmt: str):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(head)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
     return Response(
         out.getvalue(),
         mimetype="text/csv",

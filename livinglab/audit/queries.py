@@ -15,6 +15,7 @@ from livinglab.accounts.models import User
 from livinglab.audit.labels import action_label
 from livinglab.audit.models import AuditEntry
 from livinglab.cities.models import City
+from livinglab.core.helpers import spreadsheet_safe
 from livinglab.extensions import db
 
 
@@ -57,11 +58,10 @@ def _member_ids(f: AuditFilter) -> sa.Select | list[int] | None:
     text = f.member_text.strip().lower()
     if not text:
         return None
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return sa.select(User.id).where(
         sa.or_(
-            sa.func.lower(User.stored_name).like(pattern, escape="\\"),
-            User.email.like(pattern, escape="\\"),
+            User.stored_name.icontains(text, autoescape=True),
+            User.email.contains(text, autoescape=True),  # stored lower-cased
         )
     )
 
@@ -81,13 +81,6 @@ def subject_link(entry: AuditEntry) -> str | None:
     }
     pattern = paths.get(entry.subject_type)
     return pattern.format(entry.subject_id) if pattern and entry.subject_id else None
-
-
-def _cell(value: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas; logged text never does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def csv_lines(f: AuditFilter, batch: int = 1000) -> Iterator[str]:
@@ -132,13 +125,13 @@ def csv_lines(f: AuditFilter, batch: int = 1000) -> Iterator[str]:
                     e.id,
                     e.created_at.isoformat(),
                     e.actor_id or "",
-                    _cell(e.actor.display_name) if e.actor else "",
+                    spreadsheet_safe(e.actor.display_name) if e.actor else "",
                     e.action,
                     action_label(e.action),
                     e.subject_type,
                     e.subject_id or "",
                     e.city.slug if e.city else "",
-                    _cell(details),
+                    spreadsheet_safe(details),
                 ]
             )
         last_id = entries[-1].id

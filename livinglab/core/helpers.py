@@ -54,3 +54,11 @@ def page_number() -> int:
 
 def not_found_message() -> str:
     return _("This page does not exist, or it is not public.")
+
+
+def spreadsheet_safe(value):
+    """Spreadsheets run cells starting with = + - @ (or a tab or carriage return before them)
+    as formulas; text people wrote never does."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

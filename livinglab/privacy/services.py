@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from livinglab.accounts.models import ProfileKind, Role, User
 from livinglab.accounts.passwords import verify_password
+from livinglab.accounts.services import active_admin_count
 from livinglab.audit.models import AuditEntry
 from livinglab.audit.services import record
 from livinglab.database import utcnow
@@ -86,17 +87,6 @@ def member_data(user: User) -> dict[str, Any]:
     return {"generated_at": _plain(utcnow()), "account": account, "records": tables}
 
 
-def _active_admins() -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(User.id)).where(
-                User.role == Role.admin, User.suspended_at.is_(None), User.deleted_at.is_(None)
-            )
-        )
-        or 0
-    )
-
-
 def delete_account(user: User, password: str) -> None:
     """Removes the member's personal data and votes; their public contributions stay."""
     if user.is_deleted:
@@ -104,7 +94,7 @@ def delete_account(user: User, password: str) -> None:
     if not verify_password(user.password_hash, password or ""):
         message = _l("The password is not right.")
         raise Invalid(message, {"password": message})
-    if user.role == Role.admin and _active_admins() <= 1:
+    if user.role == Role.admin and active_admin_count() <= 1:
         raise Conflict(
             _l("The last administrator cannot delete their account: appoint another first.")
         )

@@ -18,6 +18,7 @@ from livinglab import policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge, Phase
 from livinglab.cities.models import City
+from livinglab.core.helpers import spreadsheet_safe
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db, socketio
 from livinglab.ideas.models import Idea, IdeaStatus
@@ -209,15 +210,10 @@ def results_csv(challenge: Challenge) -> str:
         row = [
             rank,
             idea.id,
-            _cell(idea.title),
+            spreadsheet_safe(idea.title),
             n,
             idea.created_at.isoformat(),
             *(per_city.get(c, 0) for c in cities),
         ]
         writer.writerow(row)
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; user text never does."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
