@@ -1,25 +1,52 @@
 # The two commands: `make run` serves the platform with demo data, `make test` runs the suite.
-# Python 3.12 when the machine has it: under concurrent load 3.11.7 crashed server workers
-# (bench/NOTES.md). Any Python 3.11+ works otherwise; `make PYTHON=python3.11 ...` chooses.
-PYTHON ?= $(or $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
-	$$p -c "" >/dev/null 2>&1 && { echo $$p; break; }; done),python3)
+# Both install exactly what requirements/*.txt lock (versions and hashes), so no upstream
+# release can change them; `make lock` refreshes the lock on purpose.
+#
+# Python 3.12 or newer is required: under concurrent load 3.11.7 crashed server workers
+# (bench/NOTES.md). The first of these that runs and is new enough is taken; a pyenv shim
+# may exist without its version being active, so each is tried, not just looked up.
+PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	$$p -c "import sys; sys.exit(sys.version_info < (3, 12))" >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 THREADS ?= 200
 FLASK := $(BIN)/flask --app wsgi
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+UV_VERSION := 0.13.9
 
-.PHONY: translations run dev test test-unit test-scaleout test-browser test-postgres install install-dev db chromium lint format messages
+.PHONY: python-check lock translations run dev test test-unit test-scaleout test-browser test-postgres install install-dev db chromium lint format messages
 
-$(VENV)/.installed-run: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+python-check:
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 12))" 2>/dev/null || { echo "The Living Lab needs Python 3.12 or newer (3.11.7 crashed server \
+	workers under load, see bench/NOTES.md). Install one, or name it: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; }
+
+# A venv made by an older Python is made again; the lock is installed with its hashes, then
+# the project itself (its build backend, setuptools, comes from the lock too).
+$(VENV)/.installed-run: requirements/run.txt pyproject.toml | python-check
+	@if ! $(BIN)/python -c "import sys; sys.exit(sys.version_info < (3, 12))" 2>/dev/null; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(PIP_INSTALL) --require-hashes --no-deps -r requirements/run.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-dev
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed-run pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements/dev.txt
+	$(PIP_INSTALL) --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
+
+# Refreshes the lock from pyproject.toml: a deliberate commit, never part of an install.
+# uv resolves for every platform at once; it runs from a venv of its own, pinned too.
+lock: python-check
+	test -x .venv-tools/bin/uv || { $(PYTHON) -m venv .venv-tools && \
+		.venv-tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	.venv-tools/bin/uv pip compile pyproject.toml requirements/build.in --universal \
+		--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
+		--upgrade -o requirements/run.txt
+	.venv-tools/bin/uv pip compile pyproject.toml requirements/build.in --extra dev --universal \
+		--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
+		--upgrade -c requirements/run.txt -o requirements/dev.txt
 
 install: $(VENV)/.installed-run translations
 install-dev: $(VENV)/.installed-dev translations

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
@@ -19,6 +18,29 @@ from config import LANGUAGES
 from tests.i18n_catalog import NAMED_PLACEHOLDER, TRANSLATIONS, fresh_extraction, placeholders
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
+
+# The plural rules each catalogue must carry, stated here rather than taken from the installed
+# Babel, so that a new CLDR release is a deliberate change of the catalogues, not a red build.
+# CLDR 48 (Babel 2.19) gave it, fr, pt and es a "many" form (a million, 2 000 000 ...),
+# placed between "one" and "other"; Portuguese follows Portugal's rule (0 is plural there).
+# Each entry: the number of forms, the expression, and (number, form index) samples.
+PLURAL_RULES: dict[str, tuple[int, str, tuple[tuple[int, int], ...]]] = {
+    "it": (3, "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)", ((1, 0), (0, 2), (10**6, 1))),
+    "fr": (
+        3,
+        "(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2",
+        ((0, 0), (1, 0), (2, 2), (2 * 10**6, 1)),
+    ),
+    "pt": (3, "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)", ((1, 0), (0, 2), (10**6, 1))),
+    "ro": (
+        3,
+        "(n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2)",
+        ((1, 0), (5, 1), (20, 2)),
+    ),
+    "de": (2, "(n != 1)", ((1, 0), (0, 1), (10**6, 1))),
+    "es": (3, "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)", ((1, 0), (3, 2), (10**6, 1))),
+    "fi": (2, "(n != 1)", ((1, 0), (2, 1))),
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +101,10 @@ def test_the_catalogue_has_every_message_of_the_source(lang, source):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_the_catalogue_is_fully_translated(lang):
     catalog = load(lang)
-    expected = get_plural(lang).num_plurals
-    assert catalog.num_plurals == expected, (
-        f"{lang}: the Plural-Forms header gives {catalog.num_plurals} forms, {lang} has {expected}"
+    expected, expression, _samples = PLURAL_RULES[lang]
+    assert (catalog.num_plurals, catalog.plural_expr) == (expected, expression), (
+        f"{lang}: the Plural-Forms header gives {catalog.num_plurals} forms "
+        f"({catalog.plural_expr}), this test expects {expected} ({expression})"
     )
     assert not catalog.fuzzy, f"{lang}: the header is fuzzy, so `pybabel compile` skips it"
     problems = []
@@ -163,3 +186,21 @@ def test_the_compiled_catalogue_translates(lang, tmp_path):
     assert translations.files and not wrong, _list(
         "messages the compiled catalogue loses", lang, wrong
     )
+
+
+def test_every_language_has_its_plural_rule_stated():
+    assert set(PLURAL_RULES) == set(TRANSLATED)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_compiled_catalogue_chooses_the_stated_plural_form(lang, tmp_path):
+    """gettext picks forms by the catalogue's own header: the samples land on the stated form."""
+    catalog = load(lang)
+    target = tmp_path / lang / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as fileobj:
+        write_mo(fileobj, catalog)
+    translations = Translations.load(str(tmp_path), [lang])
+    _count, _expression, samples = PLURAL_RULES[lang]
+    chosen = {n: translations.plural(n) for n, _form in samples}
+    assert chosen == dict(samples), f"{lang}: forms chosen {chosen}, stated {dict(samples)}"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, request
@@ -9,10 +9,8 @@ from flask_babel import gettext as _
 from livinglab.extensions import db
 from livinglab.policy import Verdict
 
-T = TypeVar("T")
 
-
-def get_or_404(model: type[T], ident: Any, **options: Any) -> T:
+def get_or_404[T](model: type[T], ident: Any, **options: Any) -> T:
     """Loads a row by id; a missing (or non-numeric) id is a 404, never a 500."""
     obj = db.session.get(model, ident, **options)
     if obj is None:
