@@ -16,7 +16,7 @@ FLASK := $(BIN)/flask --app wsgi
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 UV_VERSION := 0.13.9
 
-.PHONY: python-check lock translations run dev test test-unit test-scaleout test-browser test-postgres install install-dev db chromium lint format messages
+.PHONY: python-check lock translations run dev test test-unit test-scaleout test-faults test-browser test-postgres install install-dev db chromium lint format messages
 
 python-check:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 12))" 2>/dev/null || { echo "The Living Lab needs Python 3.12 or newer (3.11.7 crashed server \
@@ -70,21 +70,27 @@ dev: db
 	$(FLASK) run --debug --port $(PORT)
 
 # The whole suite: everything on SQLite, the multi-process tests on PostgreSQL + Redis,
-# then the browser tests in Debian's Chromium.
-test: test-unit test-scaleout test-browser
+# the fault suite (servers, Redis and databases killed on purpose), then the browser tests
+# in Debian's Chromium.
+test: test-unit test-scaleout test-faults test-browser
 
 test-unit: install-dev
-	$(BIN)/pytest -m "not browser and not scaleout"
+	$(BIN)/pytest -m "not browser and not scaleout and not faults"
 
 test-scaleout: install-dev
 	$(BIN)/pytest -m scaleout
+
+# kill -9 of a server under a stream of writes, Redis killed and restored, concurrent writers
+# on SQLite, each on SQLite and PostgreSQL where it applies (needs both, and redis-server).
+test-faults: install-dev
+	$(BIN)/pytest -m faults
 
 test-browser: install-dev chromium
 	$(BIN)/pytest -m browser
 
 test-postgres: install-dev
 	LIVINGLAB_TEST_DATABASE_URL=$${LIVINGLAB_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest -m "not browser and not scaleout"
+		$(BIN)/pytest -m "not browser and not scaleout and not faults"
 
 chromium:
 	@test -x /usr/bin/chromium || { \
