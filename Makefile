@@ -64,7 +64,7 @@ run: db
 	@echo "  Culture and Heritage Living Lab: http://127.0.0.1:$(PORT)"
 	@$(FLASK) demo-accounts | sed 's/^/  /'
 	@echo
-	$(BIN)/gunicorn --workers 1 --threads $(THREADS) --bind 127.0.0.1:$(PORT) wsgi:app
+	LIVINGLAB_THREADS=$(THREADS) $(BIN)/gunicorn --workers 1 --threads $(THREADS) --bind 127.0.0.1:$(PORT) wsgi:app
 
 dev: db
 	$(FLASK) run --debug --port $(PORT)

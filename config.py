@@ -1,7 +1,9 @@
 """Configuration classes, chosen by ``LIVINGLAB_CONFIG`` (development, testing, production).
 
 Every setting a deployment changes is read from the environment:
-``LIVINGLAB_DATABASE_URL``, ``LIVINGLAB_REDIS_URL`` and ``LIVINGLAB_SECRET_KEY``.
+``LIVINGLAB_DATABASE_URL``, ``LIVINGLAB_REDIS_URL``, ``LIVINGLAB_SECRET_KEY`` and the
+database pool's ``LIVINGLAB_DB_POOL_SIZE``, ``LIVINGLAB_DB_MAX_OVERFLOW``,
+``LIVINGLAB_DB_POOL_TIMEOUT`` (sized from ``LIVINGLAB_THREADS`` when that is given).
 """
 
 from __future__ import annotations
@@ -18,12 +20,50 @@ def _env(name: str) -> str | None:
     return value or None
 
 
+def _number(name: str, default: float, kind: type = int) -> float:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise RuntimeError(f"{name}={value!r} is not a number") from None
+    if number < 0:
+        raise RuntimeError(f"{name}={value!r} must not be negative")
+    return number
+
+
+# Past this many connections a database on a small server gets slower, not faster: more
+# requests than that queue for a connection (up to the pool timeout) instead.
+POOL_CAP = 32
+
+
+def pool_settings() -> tuple[int, int, float]:
+    """(pool size, overflow, timeout in seconds) from the environment.
+
+    Every server thread may hold one connection, so with ``LIVINGLAB_THREADS`` (the threads
+    gunicorn is started with) the pool follows the thread count, up to ``POOL_CAP`` plus as
+    much again in overflow; fewer threads never need more connections than threads.
+    """
+    threads = int(_number("LIVINGLAB_THREADS", 0))
+    default_size = min(threads, POOL_CAP) if threads else POOL_CAP
+    size = int(_number("LIVINGLAB_DB_POOL_SIZE", default_size))
+    default_overflow = min(max(threads - size, 0), size) if threads else size // 2
+    overflow = int(_number("LIVINGLAB_DB_MAX_OVERFLOW", default_overflow))
+    timeout = float(_number("LIVINGLAB_DB_POOL_TIMEOUT", 10.0, float))
+    return size, overflow, timeout
+
+
 class Config:
     SECRET_KEY: str | None = _env("LIVINGLAB_SECRET_KEY")
     # None means "SQLite in the instance folder"; the factory fills it in.
     SQLALCHEMY_DATABASE_URI: str | None = _env("LIVINGLAB_DATABASE_URL")
     REDIS_URL: str | None = _env("LIVINGLAB_REDIS_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Applied to SQLALCHEMY_ENGINE_OPTIONS by the factory (livinglab.database.engine_options).
+    DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_TIMEOUT = pool_settings()
+    # Seconds a client is asked to wait (Retry-After) when the database cannot serve.
+    DB_RETRY_AFTER = 5
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -48,6 +88,10 @@ class Config:
     # Separates the counters of deployments (or test runs) that share one Redis.
     RATELIMIT_KEY_PREFIX = _env("LIVINGLAB_RATELIMIT_PREFIX") or "livinglab"
     RATELIMIT_COMMENTS = "10 per minute"
+    # A dead Redis must cost a request a fraction of a second, not redis-py's 5 s timeouts; while
+    # it is down the same limits are counted in this process (livinglab.resilience.FailoverLimiter,
+    # rather than Flask-Limiter's own fallback, which sockets' hand-checked limits would bypass).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
 
     # argon2id parameters (RFC 9106 "second recommended" profile lowered for a small server).
     PASSWORD_TIME_COST = 3

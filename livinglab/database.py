@@ -1,11 +1,17 @@
-"""Declarative base, constraint names, UTC timestamps and per-connection SQLite settings."""
+"""Declarative base, constraint names, UTC timestamps, per-connection SQLite settings,
+the connection pool's size and which database errors mean "unavailable, try again"."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -60,11 +66,52 @@ def enum_column(enum_cls: type, name: str) -> sa.Enum:
     )
 
 
+# Requests that may write; GET and HEAD only read (a rare bookkeeping write there, such as a
+# token's last-used stamp, still works: it just is not queued ahead of time).
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Socket.IO events run inside the handshake's GET request; these only read, every other event
+# (comment.create, ...) is taken to write, so a new writing event is safe by default.
+READING_SOCKET_EVENTS = frozenset({"connect", "disconnect", "join", "leave"})
+
+_write_intent: ContextVar[bool | None] = ContextVar("write_intent", default=None)
+
+
+@contextmanager
+def write_intent(writes: bool = True) -> Iterator[None]:
+    """Overrides the guess of :func:`wants_write_lock` for transactions begun inside."""
+    token = _write_intent.set(writes)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def wants_write_lock() -> bool:
+    """Whether a transaction beginning now should take SQLite's write lock up front."""
+    forced = _write_intent.get()
+    if forced is not None:
+        return forced
+    if not has_app_context():
+        return False  # a bare connection (test harness, tooling): its owner says if it writes
+    if not has_request_context():
+        return True  # commands, migrations, workers run in an app context: there to write
+    socket_event = getattr(request, "event", None)  # set by Flask-SocketIO for each event
+    if isinstance(socket_event, dict):
+        return socket_event.get("message") not in READING_SOCKET_EVENTS
+    return request.method not in READING_METHODS
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and a busy timeout on every connection; real transactions.
 
     pysqlite's own transaction handling starts transactions late and breaks SAVEPOINT,
     so the driver is put in autocommit and SQLAlchemy emits BEGIN itself.
+
+    A transaction that may write begins IMMEDIATE: it waits (busy timeout) for the one write
+    lock before reading anything. A deferred transaction that reads, then writes, must upgrade
+    its snapshot to the write lock; once another writer has committed in between, SQLite
+    refuses at once with "database is locked" (SQLITE_BUSY_SNAPSHOT), which no busy timeout
+    can help. Reads stay deferred: under WAL they never wait for a writer.
     """
 
     @event.listens_for(engine, "connect")
@@ -79,4 +126,44 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def engine_options(url: str, config: dict[str, Any]) -> dict[str, Any]:
+    """SQLALCHEMY_ENGINE_OPTIONS with the pool sized from the configuration.
+
+    Options given explicitly in SQLALCHEMY_ENGINE_OPTIONS win. An in-memory SQLite database
+    has a single static connection, which takes no pool size.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return options
+    options.setdefault("pool_size", config["DB_POOL_SIZE"])
+    options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+    options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
+    return options
+
+
+# SQLite result codes (primary, low byte) of a database that is there but cannot serve now:
+# BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
+_SQLITE_TRANSIENT = frozenset({5, 6, 7, 8, 10, 13, 14, 15})
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True for a database that is down, unreachable, locked or out of connections (503);
+    false for a mistake in the program or the data (500): retrying would not help those."""
+    if isinstance(error, sa.exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        # sqlite3 names a missing table an OperationalError too: ask for the result code.
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and (code & 0xFF) in _SQLITE_TRANSIENT
+    # psycopg: OperationalError is the server going away, refusing connections, a deadlock
+    # or a cancelled statement; InterfaceError a connection already closed.
+    return isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError)

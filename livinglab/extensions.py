@@ -1,7 +1,6 @@
 """Extension singletons, created without an app and bound in the factory."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -10,11 +9,13 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from livinglab.database import Model
+from livinglab.resilience import FailoverLimiter
 
 db = SQLAlchemy(model_class=Model)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Counters live in Redis when configured, in this process's memory while Redis is down.
+limiter = FailoverLimiter(key_func=get_remote_address, default_limits=[])
 socketio = SocketIO()

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from livinglab import policy
 from livinglab.accounts.models import ProfileKind, RequestStatus, Role, RoleRequest, User
 from livinglab.accounts.passwords import hash_password, needs_rehash, verify_password
+from livinglab.accounts.session import forget_all
 from livinglab.audit.services import record
 from livinglab.cities.models import City
-from livinglab.database import utcnow
+from livinglab.database import utcnow, write_intent
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.notifications.services import notify, push_unread_count
@@ -107,8 +108,13 @@ def register(
 
 def authenticate(email: str, password: str) -> User | None:
     """The member for these credentials, suspended or not (the caller tells them apart)."""
-    user = find_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+    # The read ends before the slow password check: a sign-in (a POST) would otherwise hold
+    # SQLite's write lock for the whole check and make every other writer wait behind it.
+    with write_intent(False):
+        user = find_by_email(email)
+        stored_hash = user.password_hash if user else None
+        db.session.commit()
+    if not verify_password(stored_hash, password):
         return None
     assert user is not None
     if needs_rehash(user.password_hash):
@@ -138,7 +144,18 @@ def change_password(user: User, *, current: str, new: str) -> None:
     check_password_rules(new, field="new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
+    forget_all(user.id)
     db.session.commit()
+    end_member_sockets(user.id)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Ends every sign-in of the member, this one included: sessions, remember-me cookies and
+    live connections. API tokens stay: they are revoked one by one on their own page."""
+    user.session_version += 1
+    forget_all(user.id)
+    db.session.commit()
+    end_member_sockets(user.id)
 
 
 def request_role(user: User, role: str, motivation: str) -> RoleRequest:
@@ -258,6 +275,7 @@ def suspend(actor: User, target: User, reason: str) -> None:
     target.suspended_at = utcnow()
     target.suspension_reason = text
     target.session_version += 1  # signs the member out everywhere
+    forget_all(target.id)
     record(actor, "member.suspended", target, city_id=target.city_id, reason=text)
     db.session.commit()
     end_member_sockets(target.id)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from livinglab.accounts.models import User
 from livinglab.api.models import ApiToken
-from livinglab.database import utcnow
+from livinglab.database import utcnow, write_intent
 from livinglab.errors import Invalid
 from livinglab.extensions import db
 
@@ -67,8 +67,16 @@ def user_for(plain: str) -> User | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now  # at most one write per token every few minutes
+        # At most one write per token every few minutes. The read's transaction ends first:
+        # on SQLite a reading transaction cannot become a writing one while another writer
+        # holds the lock, whereas a new one that asks for the lock up front simply queues.
+        token_id = row.id
         db.session.commit()
+        with write_intent():
+            db.session.execute(
+                sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+            db.session.commit()
     return row.user
 
 

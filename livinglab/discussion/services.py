@@ -13,6 +13,7 @@ from limits import parse as parse_limit
 
 from livinglab import policy
 from livinglab.accounts.models import User
+from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.discussion.models import MAX_BODY, MAX_DEPTH, Comment
 from livinglab.discussion.serialize import serialize
@@ -39,7 +40,10 @@ def _check_rate(user: User) -> None:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
     item = parse_limit(current_app.config["RATELIMIT_COMMENTS"])
-    if not limiter.limiter.hit(item, "comments", str(user.id)):
+    # The deployment's prefix first, as Flask-Limiter does for its own limits, so that
+    # deployments sharing one Redis do not share these counters.
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    if not limiter.limiter.hit(item, prefix, "comments", str(user.id)):
         raise TooFast(_l("You are posting too fast. Please wait a minute before the next comment."))
 
 
@@ -62,12 +66,12 @@ def _clean_body(body: Any) -> str:
 def _parent(target: Target, parent_id: Any) -> Comment | None:
     if parent_id in (None, "", 0):
         return None
-    if isinstance(parent_id, bool) or not str(parent_id).isdigit():
+    if id_text(parent_id) is None:
         raise Invalid(
             _l("This reply has no valid parent."),
             {"parent_id": _l("This reply has no valid parent.")},
         )
-    parent = db.session.get(Comment, int(parent_id))
+    parent = db.session.get(Comment, id_text(parent_id))
     if parent is None or parent.target_type != target.type or parent.target_id != target.id:
         message = _l("You can only reply to a comment of this discussion.")
         raise Invalid(message, {"parent_id": message})
