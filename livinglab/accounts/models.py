@@ -61,8 +61,17 @@ class User(UserMixin, db.Model):
 
     city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
 
+    # Set per request, never stored: which sign-in this object was loaded for (see session.py).
+    login_key = None  # the secret of a LoginSession, or "api.<token id>" on a token socket
+    login_session_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """The login id kept in the session and the remember-me cookie: "id:version:key".
+
+        The key names one sign-in: deleting its row ends that device's session and cookie;
+        bumping the version ends them all.
+        """
+        return f"{self.id}:{self.session_version}:{self.login_key or ''}"
 
     @property
     def display_name(self) -> str:
@@ -113,3 +122,18 @@ class RoleRequest(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="raise")
+
+
+class LoginSession(db.Model):
+    """One sign-in on one device; its session and remember-me cookie live as long as the row."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the secret in the login id: a leaked database row opens no session.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A short description ("Firefox on Linux") so the member recognises their devices.
+    device: Mapped[str] = mapped_column(sa.String(80), default="")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from livinglab.accounts import services
+from livinglab.accounts import services, session
 from livinglab.accounts.forms import (
     LoginForm,
     PasswordForm,
@@ -65,7 +66,7 @@ def register():
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            login_user(user)
+            session.sign_in(user)
             flash(_("Welcome to the Living Lab, %(name)s!", name=user.display_name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
@@ -86,7 +87,7 @@ def login():
                 _("This account is suspended. Contact the Living Lab coordinators.")
             ]
         else:
-            login_user(user, remember=form.remember.data)
+            session.sign_in(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(url_for("core.home")))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
@@ -94,7 +95,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    session.sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("core.home"))
 
@@ -120,6 +121,8 @@ def _profile_page(profile_form=None, password_form=None, role_form=None, status:
             password_form=password_form or PasswordForm(formdata=None),
             role_form=role_form or RoleRequestForm(formdata=None),
             role_requests=requests_made,
+            sign_ins=session.active_sign_ins(current_user.id),
+            session_form=FlaskForm(formdata=None),
         ),
         status,
     )
@@ -164,7 +167,7 @@ def change_password():
         else:
             # The version bump signed out every session, this one included: sign it back in.
             remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            session.sign_in(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)
@@ -188,3 +191,28 @@ def request_role():
         )
         return redirect(url_for("accounts.profile"))
     return _profile_page(role_form=form, status=400)
+
+
+@bp.post("/profile/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """Signs one device out, from any other one (a lost phone, a library computer)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if session_id == current_user.login_session_id:
+        return logout()
+    if not session.end_sign_in(current_user.id, session_id):
+        abort(404)
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profile/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object())
+    session.sign_out()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("core.home"))

@@ -77,6 +77,25 @@ def op(
     return operation
 
 
+def ref_parameter(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def idempotency_parameter() -> dict:
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": _(
+            "Makes a retry safe: the same key from the same member within 24 hours returns "
+            "the first response (marked Idempotent-Replayed: true) and writes nothing again. "
+            "The same key for a different request answers 422; while the first request is "
+            "still running, a retry waits for it, then answers 409."
+        ),
+    }
+
+
 PAGING = (
     ("page", {"type": "integer", "minimum": 1, "maximum": 100000}),
     ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
@@ -415,6 +434,14 @@ def document() -> dict[str, Any]:
                     },
                 }
             }
+    for operations in paths.values():  # every signed-in POST takes an Idempotency-Key
+        if "security" in operations.get("post", {}):
+            post = operations["post"]
+            post.setdefault("parameters", []).append(ref_parameter("IdempotencyKey"))
+            post["responses"]["422"] = {
+                "description": _("The Idempotency-Key was used for a different request"),
+                "content": {"application/json": {"schema": ref("Error")}},
+            }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -428,6 +455,7 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,
+            "parameters": {"IdempotencyKey": idempotency_parameter()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},

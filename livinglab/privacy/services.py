@@ -28,7 +28,15 @@ from livinglab.realtime.rooms import end_member_sockets
 # Secrets are never exported, not even to their owner: they are only hashes anyway.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
 # Rows that exist only for the member themself; gone with the account.
-PERSONAL_TABLES = ("vote", "follow", "notification", "notification_mute", "api_token")
+PERSONAL_TABLES = (
+    "vote",
+    "follow",
+    "notification",
+    "notification_mute",
+    "api_token",
+    "login_session",
+    "idempotency_key",
+)
 DELETED_PASSWORD = "!deleted"  # noqa: S105 - not a hash: no password can ever match it
 
 

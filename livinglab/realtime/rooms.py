@@ -16,7 +16,11 @@ def end_member_sockets(user_id: int) -> None:
     The event reaches every server process through the message queue; the sockets held by
     this process are closed at once, the others' pages close theirs on the event.
     """
-    room = user_room(user_id)
+    end_sockets(user_room(user_id))
+
+
+def end_sockets(room: str) -> None:
+    """Ends the sockets in a room: a member's, or one sign-in's (see accounts.session)."""
     socketio.emit("session.ended", {}, to=room)
     for sid, _engine_sid in list(socketio.server.manager.get_participants("/", room)):
         socketio.server.disconnect(sid, namespace="/")

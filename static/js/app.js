@@ -15,6 +15,23 @@
     }
   } catch (e) { /* an old browser: the server's default zone is used */ }
 
+  // A form that creates something is sent once: its button is disabled after the first click
+  // (after the submit, so the button's own name and value still go with it). The server
+  // dedupes by the submission key anyway; this spares the member a second wait.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.querySelector('input[name="submission_key"]')) { return; }
+    var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
+    setTimeout(function () { buttons.forEach(function (b) { b.disabled = true; }); }, 0);
+  });
+  // Back to a page from the history: its buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form button[type=submit][disabled]").forEach(function (b) {
+      if (b.form && b.form.querySelector('input[name="submission_key"]')) { b.disabled = false; }
+    });
+  });
+
   // One Socket.IO connection per page, shared with discussion.js.
   if (window.io && !window.livinglabSocket) {
     window.livinglabSocket = window.io({ transports: ["websocket", "polling"] });

@@ -100,6 +100,8 @@ CASES: tuple[Case, ...] = (
     _c("GET", "/profile/tokens", lambda w: "/profile/tokens", MEMBERS),
     _c("POST", "/profile/tokens", lambda w: "/profile/tokens", MEMBERS),
     _c("POST", "/profile/tokens/<int:token_id>/revoke", lambda w: f"/profile/tokens/{w.author_token}/revoke", "LNNNNN", why="only one's own token"),
+    _c("POST", "/profile/sessions/<int:session_id>/end", lambda w: "/profile/sessions/999999/end", "LNNNNN", why="only one's own sign-ins (another member's: tests/test_sessions_end.py)"),
+    _c("POST", "/profile/sign-out-everywhere", lambda w: "/profile/sign-out-everywhere", MEMBERS),
     _c("GET", "/profile/data.json", lambda w: "/profile/data.json", MEMBERS, why="one's own data only"),
     _c("GET", "/profile/delete", lambda w: "/profile/delete", MEMBERS),
     _c("POST", "/profile/delete", lambda w: "/profile/delete", MEMBERS),
