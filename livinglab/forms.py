@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
+from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, widgets
 
-from livinglab.errors import ServiceError
+from livinglab.core.inputs import optional_id
+from livinglab.errors import Invalid, ServiceError
 from livinglab.i18n import LANGUAGE_NAMES
 
 
@@ -16,6 +19,26 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class IdField(HiddenField):
+    """A hidden id (the thing commented on, the comment replied to): empty or "0" is None, else a
+    whole number in the columns' range; anything else fails the form instead of reaching the
+    database (where 2**63 overflows SQLite's integers)."""
+
+    def __init__(self, *args: Any, message: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.message = message  # shown instead of the generic range message
+
+    def process_formdata(self, valuelist: list) -> None:
+        raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if raw in ("", "0"):
+            return
+        try:
+            self.data = optional_id(raw, self.name, allow_text=True)
+        except Invalid as error:
+            raise ValueError(str(self.message or error.message)) from None
 
 
 def content_language_field() -> SelectField:

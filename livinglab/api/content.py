@@ -16,6 +16,7 @@ from livinglab.api.schemas import challenge_json, idea_json, pilot_json, review_
 from livinglab.challenges import queries
 from livinglab.challenges import services as challenges
 from livinglab.challenges.models import Challenge, Phase
+from livinglab.core.inputs import optional_id
 from livinglab.discussion import services as discussion
 from livinglab.discussion.models import Comment
 from livinglab.discussion.serialize import serialize
@@ -84,35 +85,36 @@ def _date(data: dict, name: str) -> date | None:
         ) from None
 
 
-def _string_list(data: dict, name: str) -> list[str] | None:
-    value = field(data, name, list)
-    if value is not None and not all(isinstance(v, str) for v in value):
+def _string_list(data: dict, name: str, *, nullable: bool = False) -> list[str] | None:
+    """A list of strings; ``null`` only where the field may be left empty (a 400, not a crash)."""
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadInput(_("Please correct the marked fields."), {name: _("A list of slugs.")})
     return value
 
 
+def _sent(data: dict, name: str, kind: type, current):
+    """PATCH semantics: the value sent (never null: 400), else the current one."""
+    return field(data, name, kind, required=True) if name in data else current
+
+
 def _challenge_input(data: dict, base: Challenge | None = None) -> challenges.ChallengeInput:
     """The fields sent, the challenge's current values for the others (PATCH semantics)."""
-    votes_per_member = field(data, "votes_per_member", int)
     return challenges.ChallengeInput(
-        title=field(data, "title", str) if "title" in data else (base.title if base else ""),
-        summary=field(data, "summary", str)
-        if "summary" in data
-        else (base.summary if base else ""),
-        body=field(data, "body", str) if "body" in data else (base.body if base else ""),
+        title=_sent(data, "title", str, base.title if base else ""),
+        summary=_sent(data, "summary", str, base.summary if base else ""),
+        body=_sent(data, "body", str, base.body if base else ""),
         themes=_string_list(data, "themes") if "themes" in data else (base.themes if base else []),
-        lead_city=field(data, "lead_city", str)
-        if "lead_city" in data
-        else (base.lead_city.slug if base else ""),
+        lead_city=_sent(data, "lead_city", str, base.lead_city.slug if base else ""),
         cohost_cities=_string_list(data, "cohost_cities")
         if "cohost_cities" in data
         else ([c.slug for c in base.cohost_cities] if base else []),
-        votes_per_member=votes_per_member
-        if "votes_per_member" in data
-        else (base.votes_per_member if base else 3),
-        hide_vote_counts=bool(field(data, "hide_vote_counts", bool))
-        if "hide_vote_counts" in data
-        else (base.hide_vote_counts if base else False),
+        votes_per_member=_sent(data, "votes_per_member", int, base.votes_per_member if base else 3),
+        hide_vote_counts=_sent(
+            data, "hide_vote_counts", bool, base.hide_vote_counts if base else False
+        ),
         ideas_deadline=_date(data, "ideas_deadline")
         if "ideas_deadline" in data
         else (base.ideas_deadline if base else None),
@@ -198,7 +200,7 @@ def create_idea(challenge_id: int):
     signed_in()
     challenge = _challenge(challenge_id)
     data = body({"title", "summary", "body", "language", "coauthors"}, {"title", "summary", "body"})
-    emails = _string_list(data, "coauthors") or []
+    emails = _string_list(data, "coauthors", nullable=True) or []
     idea = ideas.submit(
         current_user,
         challenge,
@@ -240,7 +242,9 @@ def update_idea(idea_id: int):
                 {"status": _("Only “withdrawn” can be set.")},
             )
         ideas.withdraw(current_user, idea)
-    edits = {k: field(data, k, str) for k in ("title", "summary", "body", "language") if k in data}
+    edits = {k: _sent(data, k, str, None) for k in ("title", "summary", "body") if k in data}
+    if "language" in data:  # null: the author's default language
+        edits["language"] = field(data, "language", str)
     if edits:
         current = {"title": idea.title, "summary": idea.summary, "body": idea.body, **edits}
         ideas.edit(current_user, idea, ideas.IdeaInput(**current))
@@ -284,9 +288,16 @@ def create_review(idea_id: int):
 
     data = body({"scores", "assessment", "no_conflict"}, {"scores", "assessment", "no_conflict"})
     scores = field(data, "scores", dict, required=True)
-    unknown = {k: _("Unknown criterion.") for k in scores if k not in CRITERION_NAMES}
-    if unknown:
-        raise BadInput(_("Please correct the marked fields."), unknown)
+    problems = {k: _("Unknown criterion.") for k in scores if k not in CRITERION_NAMES}
+    problems.update(  # whole numbers only: "²" passes str.isdigit() and then breaks int()
+        {
+            k: _("Give a score from 1 to 5.")
+            for k, v in scores.items()
+            if k in CRITERION_NAMES and (isinstance(v, bool) or not isinstance(v, int))
+        }
+    )
+    if problems:
+        raise BadInput(_("Please correct the marked fields."), problems)
     review, created = reviews.save(
         current_user,
         idea,
@@ -357,7 +368,11 @@ def create_comment(kind: str, target_id: int):
     if target is None or not readable(current_user, target):
         _not_found()
     data = body({"body", "parent_id", "language"}, {"body"})
-    parent = field(data, "parent_id", int)
+    # 0 and null both mean "not a reply"; anything else is a comment id in the columns' range.
+    parent_id = data.get("parent_id")
+    parent = (
+        None if type(parent_id) is int and parent_id == 0 else optional_id(parent_id, "parent_id")
+    )
     comment = discussion.post(
         current_user,
         target.type,

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from livinglab.api import idempotency
 from livinglab.api.errors import error_response
+from livinglab.core import inputs
 from livinglab.errors import ServiceError
 from livinglab.extensions import csrf, limiter
 
@@ -48,6 +50,10 @@ def _guard():
     return None
 
 
+# Registered after _guard: a retried POST is recognised once its member is known.
+idempotency.install(bp)
+
+
 class BadInput(ServiceError):
     status = 400
 
@@ -56,9 +62,13 @@ def body(allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
     """The JSON object sent, with unknown and missing fields refused by name."""
     if not request.is_json:
         raise ServiceError(_("Send JSON with the Content-Type application/json."), status=415)
-    data = request.get_json(silent=True)
+    if (request.content_length or 0) > inputs.MAX_JSON_BYTES:
+        raise inputs.TooLarge(_("The request is too large."))
+    # The API's one JSON parser: size and nesting depth checked before json.loads recurses.
+    data = inputs.loads(request.get_data(cache=True))
     if not isinstance(data, dict):
         raise BadInput(_("Send a JSON object."))
+    inputs.require_clean_text(data)  # NUL or a lone surrogate in any text: 400 on its field
     fields = {name: _("Unknown field.") for name in data if name not in allowed}
     fields.update({name: _("This field is required.") for name in required if name not in data})
     if fields:
@@ -83,7 +93,7 @@ def paging() -> tuple[int, int]:
     values = {}
     for name, default, top in (("page", 1, 100_000), ("per_page", 20, 100)):
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= top:  # "²".isdigit()
             raise BadInput(
                 _("Please correct the marked fields."),
                 {name: _("A whole number from 1 to %(top)d.", top=top)},

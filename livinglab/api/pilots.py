@@ -67,6 +67,9 @@ def update_pilot(pilot_id: int):
     require(policy.can_manage_pilot(current_user, pilot))  # who, before what was sent
     data = body({"status", "reason", "lessons"}, {"status"})
     lessons = field(data, "lessons", dict) or {}
+    wrong = {f"lessons.{k}": _("Wrong type.") for k, v in lessons.items() if not isinstance(v, str)}
+    if wrong:
+        raise BadInput(_("Please correct the marked fields."), wrong)
     mapped = {
         f"lessons_{k}": v
         for k, v in lessons.items()

@@ -16,6 +16,7 @@ from livinglab import policy
 from livinglab.audit import queries
 from livinglab.audit.labels import action_label
 from livinglab.core.helpers import enforce, page_number
+from livinglab.core.inputs import id_text
 from livinglab.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
@@ -81,8 +82,8 @@ def _filter_of(form: AuditFilterForm) -> queries.AuditFilter:
         until=_parse_day(form.until),
     )
     member = (form.member.data or "").strip()
-    if member.isdigit() and len(member) < 10:
-        f.member_id = int(member)
+    if (member_id := id_text(member)) is not None:
+        f.member_id = member_id
     else:
         f.member_text = member
     if not policy.can_view_whole_audit_log(current_user):

@@ -45,7 +45,7 @@ def safe_next(default: str) -> str:
 
 def page_number() -> int:
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    if not (page.isascii() and page.isdigit()) or int(page) < 1:  # "²".isdigit() is True
         return 1
     return min(int(page), 100_000)
 

@@ -1,4 +1,7 @@
-"""Socket.IO handlers of the discussion: join and leave rooms, replay, post with acknowledgement."""
+"""Socket.IO handlers of the discussion: join and leave rooms, replay, post with acknowledgement.
+
+Each handler is wrapped by ``acknowledged``: whatever the payload, the client gets an answer.
+"""
 
 from __future__ import annotations
 
@@ -10,52 +13,55 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
+from livinglab.core.inputs import optional_id, parse_id
 from livinglab.discussion import services
 from livinglab.discussion.serialize import serialize
-from livinglab.discussion.targets import parse_room, readable, resolve
-from livinglab.errors import ServiceError
+from livinglab.discussion.targets import ROOM_TYPES, readable, resolve
+from livinglab.errors import Invalid
 from livinglab.extensions import socketio
-
-ERROR_CODES = {
-    400: "invalid",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    409: "conflict",
-    429: "rate_limited",
-}
+from livinglab.realtime.acks import acknowledged
+from livinglab.realtime.acks import error_ack as _error
 
 
-def _error(status: int, message: Any, fields: dict | None = None) -> dict:
-    error: dict[str, Any] = {"code": ERROR_CODES.get(status, "invalid"), "message": str(message)}
-    if fields:
-        error["fields"] = {k: str(v) for k, v in fields.items()}
-    return {"ok": False, "error": error}
+def _room(value: Any, status: int = 404) -> tuple[str, int]:
+    """``kind:id`` with an id in the columns' range; anything else is a room that does not exist."""
+    kind, colon, ident = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if not colon or kind not in ROOM_TYPES:
+        message = _("This room does not exist.")
+        raise Invalid(message, {"room": _("Unknown room.")}, status=status)
+    try:
+        return kind, parse_id(ident, "room", allow_text=True)
+    except Invalid:
+        raise Invalid(
+            _("This room does not exist."), {"room": _("Unknown room.")}, status=status
+        ) from None
 
 
 def _target_of(data: Any):
     if not isinstance(data, dict):
-        return None, _error(400, _("Send an object with a room."))
-    parsed = parse_room(data.get("room"))
-    target = resolve(*parsed) if parsed else None
+        raise Invalid(_("Send an object with a room."))
+    kind, ident = _room(data.get("room"))
+    target = resolve(kind, ident)
     if target is None or not readable(current_user, target):
-        return None, _error(404, _("This room does not exist."))
-    return target, None
+        raise Invalid(_("This room does not exist."), status=404)
+    return target
 
 
 @socketio.on("join")
+@acknowledged
 def on_join(data: Any = None):
     """Join a public room; with ``since``, first receive every comment after that id."""
-    target, error = _target_of(data)
-    if error:
-        return error
+    target = _target_of(data)
     since = data.get("since")
-    if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
-        return _error(
-            400,
-            _("“since” must be the id of the last comment you saw."),
-            {"since": _("Must be a number.")},
-        )
+    if since is not None:
+        try:
+            since = parse_id(since, "since", minimum=0)
+        except Invalid:
+            return _error(
+                400,
+                _("“since” must be the id of the last comment you saw."),
+                {"since": _("Must be a number.")},
+            )
     try:
         join_room(target.room)
     except (KeyError, ValueError):  # the client left while the join was on its way
@@ -69,35 +75,41 @@ def on_join(data: Any = None):
 
 
 @socketio.on("leave")
+@acknowledged
 def on_leave(data: Any = None):
     """Stop receiving a room's events."""
-    parsed = parse_room(data.get("room") if isinstance(data, dict) else None)
-    if parsed is None:
-        return _error(400, _("Send an object with a room."))
+    kind, ident = _room(data.get("room") if isinstance(data, dict) else None, status=400)
     with contextlib.suppress(KeyError, ValueError):  # already gone: nothing to leave
-        leave_room(f"{parsed[0]}:{parsed[1]}")
+        leave_room(f"{kind}:{ident}")
     return {"ok": True}
 
 
 @socketio.on("comment.create")
+@acknowledged
 def on_comment_create(data: Any = None):
     """Post a comment; the acknowledgement carries the saved comment or the error."""
     if not current_user.is_authenticated:
         return _error(401, _("Please sign in first."))
     if not isinstance(data, dict):
         return _error(400, _("Send an object with a room and a body."))
-    parsed = parse_room(data.get("room"))
-    if parsed is None:
-        return _error(400, _("This room does not exist."), {"room": _("Unknown room.")})
-    try:
-        comment = services.post(
-            current_user,
-            parsed[0],
-            parsed[1],
-            data.get("body"),
-            data.get("parent_id"),
-            language=data.get("language"),
-        )
-    except ServiceError as error:
-        return _error(error.status, error.message, error.fields)
+    kind, ident = _room(data.get("room"), status=400)
+    comment = services.post(
+        current_user,
+        kind,
+        ident,
+        data.get("body"),
+        _parent_id(data.get("parent_id")),
+        language=data.get("language"),
+    )
     return {"ok": True, "comment": serialize(comment, current_user)}
+
+
+def _parent_id(value: Any) -> int | None:
+    """0 and null mean a top-level comment, as the page's script sends them."""
+    if type(value) is int and value == 0:
+        return None
+    try:
+        return optional_id(value, "parent_id", allow_text=True)
+    except Invalid:
+        message = _("This reply has no valid parent.")
+        raise Invalid(message, {"parent_id": message}) from None

@@ -6,12 +6,13 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from livinglab.discussion.models import MAX_BODY
+from livinglab.forms import IdField
 
 
 class CommentForm(FlaskForm):
     target_type = HiddenField()
-    target_id = HiddenField()
-    parent_id = HiddenField()
+    target_id = IdField()
+    parent_id = IdField(message=_l("This reply has no valid parent."))
     body = TextAreaField(
         _l("Your comment"),
         validators=[DataRequired(message=_l("Write a comment.")), Length(max=MAX_BODY)],

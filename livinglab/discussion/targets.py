@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import policy
 from livinglab.challenges.models import Challenge
+from livinglab.core.inputs import id_text
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 
@@ -100,7 +101,7 @@ def parse_room(room: Any) -> tuple[str, str] | None:
     if not isinstance(room, str) or room.count(":") != 1:
         return None
     kind, _, ident = room.partition(":")
-    if kind not in ROOM_TYPES or not ident.isdigit():
+    if kind not in ROOM_TYPES or id_text(ident) is None:
         return None
     return kind, ident
 

@@ -9,11 +9,12 @@ from flask_wtf import FlaskForm
 
 from livinglab import policy
 from livinglab.core.helpers import enforce
+from livinglab.core.inputs import optional_id
 from livinglab.discussion import queries, services
 from livinglab.discussion.forms import CommentForm, EditCommentForm
 from livinglab.discussion.models import Comment
 from livinglab.discussion.targets import readable, resolve
-from livinglab.errors import ServiceError
+from livinglab.errors import Invalid, ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
 
@@ -129,7 +130,10 @@ def delete(comment_id: int):
 
 def thread_context(target, before: str | None = None) -> dict:
     """What the thread partial needs; target pages call this."""
-    before_id = int(before) if before and before.isdigit() else None
+    try:  # a forged or stale ?before= shows the newest page instead of failing
+        before_id = optional_id(before, "before", allow_text=True)
+    except Invalid:
+        before_id = None
     page = queries.thread_page(target, before_id)
     return {
         "thread": page,

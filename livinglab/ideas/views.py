@@ -13,6 +13,7 @@ from livinglab import policy
 from livinglab.challenges.models import Challenge
 from livinglab.challenges.views import load_challenge
 from livinglab.core.helpers import enforce
+from livinglab.core.inputs import id_text
 from livinglab.discussion.targets import idea_target
 from livinglab.discussion.views import thread_context
 from livinglab.errors import ServiceError
@@ -151,7 +152,8 @@ def edit(idea_id: int):
         form.coauthors.data = ""
     status = 200
     if form.validate_on_submit():
-        remove = [int(v) for v in request.form.getlist("remove_attachment") if v.isdigit()]
+        chosen = (id_text(v) for v in request.form.getlist("remove_attachment"))
+        remove = [ident for ident in chosen if ident is not None]
         try:
             services.edit(
                 current_user,

@@ -14,6 +14,7 @@ from livinglab import policy
 from livinglab.accounts.models import Role
 from livinglab.audit.services import record
 from livinglab.challenges.models import Challenge
+from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.discussion.models import Comment
 from livinglab.errors import Conflict, Invalid, require
@@ -42,9 +43,10 @@ class Content:
 
 
 def load_content(content_type: str, content_id: Any) -> Content | None:
-    if content_type not in FLAGGABLE or not str(content_id).isdigit():
+    ident = id_text(content_id)
+    if content_type not in FLAGGABLE or ident is None:
         return None
-    return load_contents([(content_type, int(content_id))]).get((content_type, int(content_id)))
+    return load_contents([(content_type, ident)]).get((content_type, ident))
 
 
 def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]:

@@ -4,10 +4,12 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from livinglab.extensions import socketio
+from livinglab.realtime.acks import guarded_connect
 from livinglab.realtime.rooms import user_room
 
 
 @socketio.on("connect")
+@guarded_connect
 def on_connect(auth=None):
     """Signed-in members join their private room; anonymous visitors may only watch.
 
@@ -16,15 +18,19 @@ def on_connect(auth=None):
     if not current_user.is_authenticated and isinstance(auth, dict) and auth.get("token"):
         from flask_login import login_user
 
-        from livinglab.api.tokens import user_for
+        from livinglab.accounts.session import user_for_socket_token
 
-        user = user_for(str(auth["token"]))
+        user = user_for_socket_token(str(auth["token"]))
         if user is None:
             return False  # a wrong token is refused, not downgraded to anonymous
         login_user(user)  # into this connection's own session only
     if current_user.is_authenticated:
         try:
             join_room(user_room(current_user.id))
+            from livinglab.accounts.session import sign_in_room
+
+            if own := sign_in_room(current_user):
+                join_room(own)  # signing this device out ends this socket too
         except (KeyError, ValueError):  # the page closed while connecting
             return False
     return True

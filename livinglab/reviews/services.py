@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from livinglab import policy
 from livinglab.challenges.models import Challenge, ChallengeTheme, Phase, challenge_cohost
 from livinglab.cities.models import City
+from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Invalid, require
 from livinglab.extensions import db
@@ -28,8 +29,8 @@ def _scores(data: dict[str, Any]) -> dict[str, int]:
     scores: dict[str, int] = {}
     for name in CRITERION_NAMES:
         value = data.get(name)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        if isinstance(value, str) and (number := id_text(value)) is not None:
+            value = number  # "4" from a form; "²" or a 40-digit string is simply not a score
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             errors[name] = _l("Give a score from 1 to 5.")
         else:
