@@ -438,3 +438,24 @@ def can_replicate_pilot(user: Any, pilot: Any) -> Verdict:
     if pilot.status not in REPLICABLE_PILOT_STATUSES:
         return _conflict(_l("A pilot can be replicated once it is running."))
     return ALLOW
+
+
+# --- Files --------------------------------------------------------------------------------
+
+
+def can_view_pilot(user: Any, pilot: Any) -> Verdict:
+    """Pilots are public: one exists only for an idea a host city approved in public."""
+    return ALLOW
+
+
+_VIEW_CHECKS = {"challenge": can_view_challenge, "idea": can_view_idea, "pilot": can_view_pilot}
+
+
+def can_view_upload(user: Any, shown_on: Any) -> Verdict:
+    """A stored file (and its thumbnail) is as visible as the content that shows it: whoever may
+    see at least one of ``shown_on`` (challenges, ideas, pilots) may fetch it. A file shown
+    nowhere any more is fetched by nobody. Refusals are 404, like hidden content itself."""
+    for content in shown_on:
+        if _VIEW_CHECKS[content.__tablename__](user, content):
+            return ALLOW
+    return Verdict(False, 404, _l("This page does not exist, or it is not public."))

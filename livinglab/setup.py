@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from livinglab.database import configure_sqlite
+from livinglab.core.inputs import InputRequest
+from livinglab.database import configure_sqlite, engine_options
 from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -19,6 +20,8 @@ def init_extensions(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
 
+    # The pool follows the server's threads (config.pool_settings).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url, app.config)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -52,12 +55,19 @@ def init_extensions(app: Flask) -> None:
 
 def bind_socketio(app: Flask) -> None:
     """Socket.IO serves one app per process; a process that builds several (the tests) rebinds."""
+    from livinglab.realtime.acks import SocketJSON
+    from livinglab.realtime.queue import message_queue_for
+
     socketio.init_app(
         app,
         async_mode="threading",
-        message_queue=app.config.get("REDIS_URL"),
+        # Redis shares broadcasts between processes; while it is down each process still serves
+        # its own clients. Always given (None: this process only), so that a rebind never keeps
+        # the previous app's queue.
+        client_manager=message_queue_for(app.config.get("REDIS_URL")),
         # None keeps Socket.IO's same-origin rule: only the platform's own pages open a socket.
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+        json=SocketJSON,  # refuses deeply nested packets before they reach json.loads
     )
 
 
@@ -71,6 +81,7 @@ class BoundedInt(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
+    app.request_class = InputRequest  # forms, query strings and paths cleaned of NUL
     from livinglab.accounts.members import bp as members_bp
     from livinglab.accounts.views import bp as accounts_bp
     from livinglab.activity.views import bp as activity_bp
@@ -122,6 +133,9 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
+    from livinglab.core.security import init_security
+
+    init_security(app)  # CSP, no framing, nosniff & co. on every response
 
     from livinglab.core.filters import register_filters
 

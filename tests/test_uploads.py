@@ -24,6 +24,7 @@ from livinglab.uploads.views import attachment_url
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 KEY = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp|pdf)")
+SANDBOX = "default-src 'none'; frame-ancestors 'none'; sandbox"
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
@@ -403,21 +404,40 @@ def test_the_uploader_is_recorded(app, save, make_user):
 # -- serving ---------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def shown(app, make_user):
+    """Links a stored file to an idea of an open challenge: a file anyone may fetch (a file shown
+    nowhere is served to nobody, see test_upload_visibility.py)."""
+    from livinglab.ideas.models import IdeaAttachment
+    from tests.factories import make_challenge, make_idea
+
+    author = make_user()
+
+    def show(attachment: Attachment) -> Attachment:
+        with app.app_context():
+            idea_id = make_idea(make_challenge(), author.id)
+            db.session.add(IdeaAttachment(idea_id=idea_id, attachment_id=attachment.id))
+            db.session.commit()
+        return attachment
+
+    return show
+
+
 def fetch(app, client, attachment: Attachment, thumb: bool = False):
     with app.test_request_context():
         url = attachment_url(attachment, thumb=thumb)
     return client.get(url)
 
 
-def test_images_are_served_inline_with_safe_headers(app, client, save):
-    attachment = save(image_bytes("PNG"), "view.png")
+def test_images_are_served_inline_with_safe_headers(app, client, save, shown):
+    attachment = shown(save(image_bytes("PNG"), "view.png"))
 
     response = fetch(app, client, attachment)
     try:
         assert response.status_code == 200
         assert response.mimetype == "image/png"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["Content-Security-Policy"] == SANDBOX
         assert response.headers["Cache-Control"] == "private, max-age=3600"
         assert response.headers["Content-Disposition"].startswith("inline")
         assert response.get_data() == stored_in(app, attachment)
@@ -425,22 +445,22 @@ def test_images_are_served_inline_with_safe_headers(app, client, save):
         response.close()
 
 
-def test_thumbnails_are_served_with_safe_headers(app, client, save):
-    attachment = save(image_bytes("JPEG", size=(900, 600)), "thumb.jpg")
+def test_thumbnails_are_served_with_safe_headers(app, client, save, shown):
+    attachment = shown(save(image_bytes("JPEG", size=(900, 600)), "thumb.jpg"))
 
     response = fetch(app, client, attachment, thumb=True)
     try:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["Content-Security-Policy"] == SANDBOX
         assert opened(response.get_data()).size == (480, 320)
     finally:
         response.close()
 
 
-def test_pdfs_are_served_as_downloads(app, client, save):
-    attachment = save(PDF, "Relazione Iași.pdf")
+def test_pdfs_are_served_as_downloads(app, client, save, shown):
+    attachment = shown(save(PDF, "Relazione Iași.pdf"))
 
     response = fetch(app, client, attachment)
     try:
@@ -450,14 +470,14 @@ def test_pdfs_are_served_as_downloads(app, client, save):
         assert disposition.startswith("attachment;")
         assert "filename*=UTF-8''Relazione%20Ia%C8%99i.pdf" in disposition
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["Content-Security-Policy"] == SANDBOX
         assert response.get_data() == PDF
     finally:
         response.close()
 
 
-def test_the_name_in_the_address_does_not_choose_the_file(app, client, save):
-    attachment = save(PDF, "a.pdf")
+def test_the_name_in_the_address_does_not_choose_the_file(app, client, save, shown):
+    attachment = shown(save(PDF, "a.pdf"))
     response = client.get(f"/files/{attachment.id}/evil.html")
     try:
         assert response.status_code == 200
@@ -467,9 +487,9 @@ def test_the_name_in_the_address_does_not_choose_the_file(app, client, save):
         response.close()
 
 
-def test_unknown_missing_or_absent_files_are_404(app, client, save):
-    pdf = save(PDF, "doc.pdf")
-    image = save(image_bytes("PNG"), "gone.png")
+def test_unknown_missing_or_absent_files_are_404(app, client, save, shown):
+    pdf = shown(save(PDF, "doc.pdf"))
+    image = shown(save(image_bytes("PNG"), "gone.png"))
     with app.app_context():
         services.delete_files(image)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from livinglab.challenges.models import Challenge
 from livinglab.errors import Invalid
+from livinglab.extensions import db
 from livinglab.ideas.models import MAX_ATTACHMENTS, Idea, IdeaAttachment
 from livinglab.uploads import services as uploads
+from livinglab.uploads.access import shows_files
 from livinglab.uploads.models import Attachment
 
 
@@ -55,8 +59,6 @@ def detach(idea: Idea, attachment_ids: Sequence[int]) -> list[Attachment]:
     removed = [link for link in idea.attachment_links if link.attachment_id in wanted]
     for link in removed:
         idea.attachment_links.remove(link)
-    from livinglab.extensions import db
-
     for link in removed:
         db.session.delete(link.attachment)
     return [link.attachment for link in removed]
@@ -65,3 +67,20 @@ def detach(idea: Idea, attachment_ids: Sequence[int]) -> list[Attachment]:
 def delete_files(attachments: Sequence[Attachment]) -> None:
     for attachment in attachments:
         uploads.delete_files(attachment)
+
+
+@shows_files
+def ideas_showing(attachment_id: int) -> list[Idea]:
+    """The idea a file belongs to, loaded with what ``policy.can_view_idea`` reads: its
+    challenge (phase, hosts, hidden) and its authors (who may still see it once hidden)."""
+    return list(
+        db.session.scalars(
+            sa.select(Idea)
+            .join(IdeaAttachment, IdeaAttachment.idea_id == Idea.id)
+            .where(IdeaAttachment.attachment_id == attachment_id)
+            .options(
+                selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
+                selectinload(Idea.coauthors),
+            )
+        )
+    )

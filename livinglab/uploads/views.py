@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, send_file, url_for
+from flask_login import current_user
 
-from livinglab.extensions import db
+from livinglab import policy
+from livinglab.extensions import db, login_manager
+from livinglab.uploads.access import owners_of
 from livinglab.uploads.models import Attachment
 from livinglab.uploads.services import CONTENT_TYPES, file_path
 
@@ -14,10 +17,13 @@ SAFE_HEADERS = {
     # The stored content type is the one that was checked; browsers must not guess another.
     "X-Content-Type-Options": "nosniff",
     # Opened directly (not in an <img>), a file gets no scripts, no plugins, no same origin.
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-    # Private: a later visibility rule must not be undone by a shared cache.
-    "Cache-Control": "private, max-age=3600",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
 }
+# Files anyone may see: the browser may keep them a while, a shared cache never (once moderation
+# hides the content, a proxy must not go on serving its files).
+PUBLIC_CACHE = "private, max-age=3600"
+# Files served only because of who asks (an author, a moderator): stored nowhere.
+RESTRICTED_CACHE = "private, no-store"
 
 
 @bp.app_template_global()
@@ -43,8 +49,11 @@ def _serve(attachment_id: int, *, thumb: bool) -> Response:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         abort(404)
-    # Attachments are as public as the ideas and pilot updates they belong to. When those get
-    # restricted, the owner's visibility check goes here (answering 404, like hidden content).
+    # A file is exactly as visible as the content showing it; refused like that content: 404.
+    shown_on = owners_of(attachment.id)
+    if not policy.can_view_upload(current_user, shown_on):
+        abort(404)
+    public = policy.can_view_upload(login_manager.anonymous_user(), shown_on)
     try:
         path = file_path(attachment, thumb=thumb)
         if thumb:
@@ -60,4 +69,5 @@ def _serve(attachment_id: int, *, thumb: bool) -> Response:
     except FileNotFoundError:
         abort(404)
     response.headers.update(SAFE_HEADERS)
+    response.headers["Cache-Control"] = PUBLIC_CACHE if public else RESTRICTED_CACHE
     return response

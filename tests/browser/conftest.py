@@ -101,3 +101,22 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+# Awaits the page's Socket.IO connection. page.wait_for_function would need eval(), which the
+# Content-Security-Policy forbids (it fails unless already true); evaluate() is CSP-exempt.
+_LIVE = """() => new Promise((resolve, reject) => {
+  const ready = () => {
+    const socket = window.livinglabSocket;
+    if (!socket) { reject(new Error("no socket on this page")); return; }
+    if (socket.connected) { resolve(true); } else { socket.once("connect", () => resolve(true)); }
+  };
+  setTimeout(() => reject(new Error("the socket did not connect within 10 s")), 10000);
+  // Deferred scripts (app.js makes the socket) have run once the document is complete.
+  if (document.readyState === "complete") { ready(); } else { addEventListener("load", ready); }
+})"""
+
+
+def wait_for_live(page: Page) -> None:
+    """Returns once the page's live connection is up (rooms are joined on connect)."""
+    page.evaluate(_LIVE)

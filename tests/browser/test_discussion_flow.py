@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from livinglab.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for_live
 
 DEMO = "@demo.livinglab.eu"
 IDEA = "A night market of local makers"
@@ -36,7 +36,7 @@ def test_a_live_conversation_and_a_flagged_comment(new_page):
     visitor = new_page()
     visitor.goto(url)
     for page in (ioana, jonas, visitor):
-        page.wait_for_function("window.livinglabSocket && window.livinglabSocket.connected")
+        wait_for_live(page)
 
     # Ioana posts; Jonas and the visitor see it appear without reloading.
     post_comment(ioana, "Could the stalls use **reclaimed timber** from Hildesheim?")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from livinglab.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for_live
 
 DEMO = "@demo.livinglab.eu"
 
@@ -22,7 +22,7 @@ def test_votes_move_live_and_an_expert_reviews(new_page):
     walks = idea_url(viewer, "Guardian walks")
     repairs = idea_url(viewer, "Repair days with residents")
     viewer.goto(walks)
-    viewer.wait_for_function("window.livinglabSocket && window.livinglabSocket.connected")
+    wait_for_live(viewer)
     count = viewer.locator("[data-vote-count]").first
     start = int(count.inner_text())
 
