@@ -53,7 +53,7 @@ def test_a_coimbra_student_registers_signs_in_and_sees_their_profile(new_page):
     expect(page.get_by_test_id("profile-city")).to_have_text("Coimbra")
     expect(page.get_by_test_id("profile-role")).to_have_text("Participant")
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     sign_in(page, "INES.FERREIRA@example.pt", "azulejos-de-coimbra")
     page.get_by_test_id("nav-profile").click()
