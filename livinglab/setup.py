@@ -49,6 +49,9 @@ def init_extensions(app: Flask) -> None:
     # Handlers must be declared before the first server exists, or later binds lose them.
     from livinglab.discussion import events as discussion_events  # noqa: F401
     from livinglab.realtime import events  # noqa: F401
+    from livinglab.realtime.subscriptions import connect_all
+
+    connect_all()
 
     bind_socketio(app)
 

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from livinglab.accounts.models import Role
-from livinglab.api.models import ApiToken
+from livinglab.accounts.models import ApiToken, Role
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from tests.conftest import PASSWORD

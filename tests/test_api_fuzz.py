@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from livinglab.accounts.models import Role, User
-from livinglab.api.tokens import issue
+from livinglab.accounts.tokens import issue
 from livinglab.demo import seed
 from livinglab.extensions import db
 

@@ -16,8 +16,8 @@ from flask import Flask, g
 from sqlalchemy import event
 
 from livinglab import create_app
+from livinglab.accounts import tokens
 from livinglab.accounts.models import User
-from livinglab.api import tokens
 from livinglab.audit.models import AuditEntry, AuditLogIsAppendOnly
 from livinglab.cities.models import City
 from livinglab.database import write_intent

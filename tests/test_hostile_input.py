@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from livinglab.accounts.models import Role
-from livinglab.api.tokens import issue
+from livinglab.accounts.tokens import issue
 from livinglab.core.inputs import clean_text, nesting_depth_exceeds, parse_id
 from livinglab.discussion.models import Comment
 from livinglab.errors import Invalid

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from livinglab.accounts.models import Role, User
-from livinglab.api.tokens import issue
+from livinglab.accounts.tokens import issue
 from livinglab.challenges.models import Phase
 from livinglab.extensions import db
 from livinglab.reviews.models import CRITERION_NAMES, Review

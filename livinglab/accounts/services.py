@@ -19,7 +19,7 @@ from livinglab.database import utcnow, write_intent
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.notifications.services import notify, push_unread_count
-from livinglab.realtime.rooms import end_member_sockets
+from livinglab.realtime.broadcast import end_member_sockets
 
 DISPLAY_NAME_MAX = 80
 MOTIVATION_MAX = 2000

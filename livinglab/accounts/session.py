@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from livinglab.accounts.models import LoginSession, User
 from livinglab.database import utcnow
 from livinglab.extensions import db
-from livinglab.realtime.rooms import end_sockets
+from livinglab.realtime import broadcast
 
 TOKEN_KEY = "api."  # noqa: S105 - not a secret; '.' never occurs in a session secret (token_urlsafe)
 # last_seen_at is written at most this often per sign-in: a page view costs no write.
@@ -116,7 +116,7 @@ def load_user(login_id: str) -> User | None:
 
 def _load_token_user(user_id: int, version: int, key: str) -> User | None:
     """A socket signed in with an API token stays signed in while the token lives."""
-    from livinglab.api.models import ApiToken
+    from livinglab.accounts.models import ApiToken
 
     token_id = key[len(TOKEN_KEY) :]
     if not token_id.isdigit():
@@ -140,7 +140,7 @@ def _load_token_user(user_id: int, version: int, key: str) -> User | None:
 
 def user_for_socket_token(plain: str) -> User | None:
     """The member of an API token, ready for ``login_user`` on a Socket.IO connection."""
-    from livinglab.api.tokens import lookup, user_for
+    from livinglab.accounts.tokens import lookup, user_for
 
     user = user_for(plain)  # also stamps the token's last use, as an HTTP request would
     row = lookup(plain) if user is not None else None
@@ -153,7 +153,7 @@ def user_for_socket_token(plain: str) -> User | None:
 def sign_in_room(user: User) -> str | None:
     """The Socket.IO room of one sign-in: its pages' sockets end when it ends."""
     if user.login_session_id is not None:
-        return f"signin:{user.login_session_id}"
+        return broadcast.sign_in_room(user.login_session_id)
     return None
 
 
@@ -166,7 +166,7 @@ def end_sign_in(user_id: int, session_id: int) -> bool:
     ).rowcount
     db.session.commit()
     if deleted:
-        end_sockets(f"signin:{session_id}")
+        broadcast.end_sign_in_sockets(session_id)
     return bool(deleted)
 
 
@@ -219,7 +219,7 @@ def load_user_from_request(request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    from livinglab.api.tokens import user_for
+    from livinglab.accounts.tokens import user_for
 
     return user_for(token.strip())
 

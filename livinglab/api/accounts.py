@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from livinglab.accounts import services as accounts
-from livinglab.api import tokens
+from livinglab.accounts import tokens
 from livinglab.api.core import api_errors, bearer_token, body, bp, field, signed_in
 from livinglab.api.errors import error_response
 from livinglab.api.schemas import city_json, user_json

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from livinglab.api import tokens
+from livinglab.accounts import tokens
 from livinglab.errors import ServiceError
 
 bp = Blueprint("api_pages", __name__)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.audit.services import record
 from livinglab.challenges.models import THEMES, Challenge, ChallengeTheme, Phase
@@ -196,5 +196,6 @@ def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str 
                 user_id, "challenge_phase", link=link, title=challenge.title, phase=to_phase.value
             )
     db.session.commit()
+    events.challenge_phase_changed.send(challenge, previous=previous)
     for user_id in recipients:
         push_unread_count(user_id)

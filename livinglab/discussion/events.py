@@ -19,6 +19,7 @@ from livinglab.discussion.serialize import serialize
 from livinglab.discussion.targets import ROOM_TYPES, readable, resolve
 from livinglab.errors import Invalid
 from livinglab.extensions import socketio
+from livinglab.realtime import broadcast
 from livinglab.realtime.acks import acknowledged
 from livinglab.realtime.acks import error_ack as _error
 
@@ -69,7 +70,7 @@ def on_join(data: Any = None):
     replayed = 0
     if since is not None:
         for comment in services.replay_after(target, since):
-            socketio.emit("comment.created", serialize(comment, comment.author), to=request.sid)
+            broadcast.comment_replayed(request.sid, serialize(comment, comment.author))
             replayed += 1
     return {"ok": True, "room": target.room, "replayed": replayed}
 
@@ -80,7 +81,7 @@ def on_leave(data: Any = None):
     """Stop receiving a room's events."""
     kind, ident = _room(data.get("room") if isinstance(data, dict) else None, status=400)
     with contextlib.suppress(KeyError, ValueError):  # already gone: nothing to leave
-        leave_room(f"{kind}:{ident}")
+        leave_room(broadcast.room_for(kind, ident))
     return {"ok": True}
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
 from livinglab.extensions import db
+from livinglab.realtime.broadcast import room_for
 
 MAX_DEPTH = 2  # a top-level comment, its replies, and replies to those: three levels
 MAX_BODY = 5000
@@ -50,7 +51,7 @@ class Comment(db.Model):
 
     @property
     def room(self) -> str:
-        return f"{self.target_type}:{self.target_id}"
+        return room_for(self.target_type, self.target_id)
 
     @property
     def is_visible(self) -> bool:

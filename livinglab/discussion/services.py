@@ -11,15 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from limits import parse as parse_limit
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.discussion.models import MAX_BODY, MAX_DEPTH, Comment
-from livinglab.discussion.serialize import serialize
 from livinglab.discussion.targets import Target, resolve
 from livinglab.errors import Invalid, ServiceError, require
-from livinglab.extensions import db, limiter, socketio
+from livinglab.extensions import db, limiter
 from livinglab.follows.services import follower_ids
 from livinglab.i18n import content_language_for, supported
 from livinglab.notifications.services import notify_many, push_unread_counts
@@ -120,7 +119,7 @@ def post(
     db.session.flush()
     told = _notify(user, target, comment, parent, text)
     db.session.commit()
-    broadcast("comment.created", comment, user)
+    events.comment_posted.send(comment, author=user)
     push_unread_counts(told)
     return comment
 
@@ -170,7 +169,7 @@ def edit(user: Any, comment: Comment, body: Any) -> None:
     comment.body = _clean_body(body)
     comment.edited_at = utcnow()
     db.session.commit()
-    broadcast("comment.updated", comment, user)
+    events.comment_changed.send(comment, author=user)
 
 
 def delete(user: Any, comment: Comment) -> None:
@@ -179,15 +178,11 @@ def delete(user: Any, comment: Comment) -> None:
     comment.body = ""
     comment.deleted_at = utcnow()
     db.session.commit()
-    broadcast("comment.updated", comment, user)
+    events.comment_changed.send(comment, author=user)
 
 
 def _require_own(user: Any, comment: Comment) -> None:
     require(policy.can_change_comment(user, comment))
-
-
-def broadcast(event: str, comment: Comment, author: User | None) -> None:
-    socketio.emit(event, serialize(comment, author), to=comment.room)
 
 
 def replay_after(target: Target, since: int, limit: int = 500) -> list[Comment]:

@@ -13,8 +13,9 @@ from livinglab.challenges.models import Challenge
 from livinglab.core.inputs import id_text
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
+from livinglab.realtime.broadcast import PUBLIC_ROOM_KINDS, room_for
 
-ROOM_TYPES = ("challenge", "idea", "pilot")
+ROOM_TYPES = PUBLIC_ROOM_KINDS
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Target:
 
     @property
     def room(self) -> str:
-        return f"{self.type}:{self.id}"
+        return room_for(self.type, self.id)
 
     @property
     def is_published(self) -> bool:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.accounts.services import find_by_email
 from livinglab.audit.services import record
@@ -118,6 +118,7 @@ def submit(
     _invite(idea, user, members)
     follow(user.id, "idea", idea.id, commit=False)
     db.session.commit()
+    events.idea_submitted.send(idea)
     for member in members:
         push_unread_count(member.id)
     return idea
@@ -152,10 +153,12 @@ def edit(
 
 def withdraw(user: User, idea: Idea) -> None:
     require(policy.can_withdraw_idea(user, idea))
+    previous = idea.status
     idea.status = IdeaStatus.withdrawn
     idea.withdrawn_at = utcnow()
     record(user, "idea.withdrawn", idea, city_id=idea.challenge.lead_city_id)
     db.session.commit()
+    events.idea_status_changed.send(idea, previous=previous)
 
 
 def respond(user: User, idea: Idea, *, accept: bool) -> None:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import Role
 from livinglab.audit.services import record
 from livinglab.challenges.models import Challenge
@@ -18,7 +18,7 @@ from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.discussion.models import Comment
 from livinglab.errors import Conflict, Invalid, require
-from livinglab.extensions import db, socketio
+from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.moderation.models import FLAGGABLE, FLAGS_TO_HIDE, Flag
 from livinglab.notifications.services import notify, push_unread_count
@@ -171,7 +171,7 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
             notify(content.author_id, "moderation_flagged", link=content.link, title=content.title)
     db.session.commit()
     if hid:
-        _announce(content)
+        events.content_moderated.send(content.obj, kind=content.type, hidden=True)
         if content.author_id:
             push_unread_count(content.author_id)
     return hid
@@ -208,22 +208,9 @@ def decide(user: Any, content: Content, *, hide: bool, reason: Any) -> None:
         kind = "moderation_hidden" if hide else "moderation_restored"
         notify(content.author_id, kind, link=content.link, title=content.title, reason=text)
     db.session.commit()
-    _announce(content)
+    events.content_moderated.send(content.obj, kind=content.type, hidden=hide)
     if content.author_id:
         push_unread_count(content.author_id)
-
-
-def _announce(content: Content) -> None:
-    """Comments change for every viewer at once; challenges and ideas on their next load."""
-    if content.type != "comment":
-        return
-    from livinglab.accounts.models import User
-    from livinglab.discussion.serialize import serialize
-
-    comment: Comment = content.obj
-    author = db.session.get(User, comment.author_id) if comment.author_id else None
-    event = "comment.hidden" if comment.hidden_at else "comment.updated"
-    socketio.emit(event, serialize(comment, author), to=comment.room)
 
 
 def queue_for(user: Any) -> list[tuple[Content, int, list[str]]]:

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from livinglab.database import utcnow
-from livinglab.extensions import db, socketio
+from livinglab.extensions import db
 from livinglab.notifications.models import Notification, NotificationMute
-from livinglab.realtime.rooms import user_room
+from livinglab.realtime import broadcast
 
 # What each kind says. Grouped kinds are functions of ``count``, for the language's plural forms.
 MESSAGES: dict[str, Any] = {
@@ -121,7 +121,7 @@ def notify_many(
 
 def push_unread_count(user_id: int) -> None:
     """Tell the member's open pages their new unread count (after the commit)."""
-    socketio.emit("notification", {"unread": unread_count(user_id)}, to=user_room(user_id))
+    broadcast.notification(user_id, unread_count(user_id))
 
 
 def push_unread_counts(user_ids: Iterable[int]) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.audit.services import record
 from livinglab.cities.models import City
 from livinglab.errors import Conflict, Invalid, require
@@ -60,6 +60,7 @@ def decide(
         decided_by_id=user.id,
     )
     db.session.add(decision)
+    previous = idea.status
     pilot = None
     if decision_kind == DecisionKind.approve:
         pilot = Pilot(
@@ -88,6 +89,8 @@ def decide(
         for member_id in idea.author_ids:
             follow(member_id, "pilot", pilot.id, commit=False)
     db.session.commit()
+    if idea.status != previous:
+        events.idea_status_changed.send(idea, previous=previous)
     push_unread_counts(told)
     return decision, pilot
 

@@ -12,12 +12,12 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.audit.services import record
 from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
-from livinglab.extensions import db, socketio
+from livinglab.extensions import db
 from livinglab.follows.services import follow, follower_ids
 from livinglab.ideas.models import Idea
 from livinglab.notifications.services import notify_many, push_unread_counts
@@ -95,7 +95,7 @@ def _date(value: Any, field: str, required: bool = True) -> date | None:
 
 
 def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
-    """Tells the pilot's room and notifies the team and followers, after the commit."""
+    """Notifies the team and followers, commits, then publishes the change."""
     watchers = (follower_ids("pilot", pilot.id) | pilot.team_ids) - {user.id}
     told = notify_many(
         watchers,
@@ -107,9 +107,7 @@ def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
     )
     pilot.updated_at = utcnow()
     db.session.commit()
-    socketio.emit(
-        "pilot.updated", {"pilot_id": pilot.id, "what": what, **params}, to=f"pilot:{pilot.id}"
-    )
+    events.pilot_updated.send(pilot, what=what, params=params)
     push_unread_counts(told)
 
 
@@ -262,9 +260,7 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
         city=user.city.name,
     )
     db.session.commit()
-    socketio.emit(
-        "pilot.updated", {"pilot_id": origin.id, "what": "replication"}, to=f"pilot:{origin.id}"
-    )
+    events.pilot_updated.send(origin, what="replication")
     push_unread_counts(told)
     return copy
 

@@ -23,7 +23,7 @@ from livinglab.audit.services import record
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid
 from livinglab.extensions import db
-from livinglab.realtime.rooms import end_member_sockets
+from livinglab.realtime.broadcast import end_member_sockets
 
 # Secrets are never exported, not even to their owner: they are only hashes anyway.
 SECRET_COLUMNS = {"password_hash", "token_hash"}

@@ -5,7 +5,7 @@ from flask_socketio import join_room
 
 from livinglab.extensions import socketio
 from livinglab.realtime.acks import guarded_connect
-from livinglab.realtime.rooms import user_room
+from livinglab.realtime.broadcast import user_room
 
 
 @socketio.on("connect")

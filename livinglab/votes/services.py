@@ -14,13 +14,13 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge, Phase
 from livinglab.cities.models import City
 from livinglab.core.helpers import spreadsheet_safe
 from livinglab.errors import Conflict, Invalid, require
-from livinglab.extensions import db, socketio
+from livinglab.extensions import db
 from livinglab.ideas.models import Idea, IdeaStatus
 from livinglab.votes.models import Vote
 
@@ -118,12 +118,9 @@ def withdraw(user: Any, idea_id: int) -> int:
 
 
 def _announce(idea: Idea) -> int:
+    """Publishes the idea's new count (after the commit) and returns it."""
     votes = count_for(idea.id)
-    if not idea.challenge.hide_vote_counts:
-        payload = {"idea_id": idea.id, "votes": votes}
-        socketio.emit(
-            "vote.changed", payload, to=[f"idea:{idea.id}", f"challenge:{idea.challenge_id}"]
-        )
+    events.vote_changed.send(idea, votes=votes)
     return votes
 
 

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from livinglab.accounts.models import ProfileKind, RequestStatus, Role, RoleRequest, User
 from livinglab.accounts.passwords import hash_password
-from livinglab.api.tokens import issue
+from livinglab.accounts.tokens import issue
 from livinglab.challenges.models import Phase
 from livinglab.cities.models import City
 from livinglab.discussion.models import Comment

@@ -85,9 +85,9 @@ class Seeded:
 def seed(url: str, members: int) -> Seeded:
     """Schema by the migrations, a challenge in voting with four ideas, an open challenge,
     and ``members`` participants each holding an API token."""
+    from livinglab.accounts import tokens
     from livinglab.accounts.models import ProfileKind, Role, User
     from livinglab.accounts.passwords import hash_password
-    from livinglab.api import tokens
     from livinglab.challenges.models import Phase
     from livinglab.cities.models import City
     from tests.factories import make_challenge, make_idea

@@ -1,4 +1,4 @@
-"""Issuing, checking and revoking personal access tokens."""
+"""Issuing, checking and revoking personal access tokens (API clients and sockets use them)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from livinglab.accounts.models import User
-from livinglab.api.models import ApiToken
+from livinglab.accounts.models import ApiToken, User
 from livinglab.database import utcnow, write_intent
 from livinglab.errors import Invalid
 from livinglab.extensions import db
