@@ -12,7 +12,7 @@ from livinglab import policy
 from livinglab.accounts import services
 from livinglab.accounts.forms import ReactivateForm, RoleDecisionForm, SetRoleForm, SuspendForm
 from livinglab.accounts.labels import role_label
-from livinglab.accounts.models import RequestStatus, Role, RoleRequest, User
+from livinglab.accounts.models import RequestStatus, RoleRequest, User
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.core.helpers import enforce, get_or_404, page_number
 from livinglab.errors import ServiceError
@@ -107,7 +107,7 @@ def set_role(user_id: int):
 
 
 def _decidable_requests():
-    """Pending requests this viewer may decide: all for admins, their city's experts for reps."""
+    """Pending requests this viewer may decide (the policy's role_request_scope)."""
     query = (
         sa.select(RoleRequest)
         .join(User, RoleRequest.user_id == User.id)
@@ -115,8 +115,11 @@ def _decidable_requests():
         .options(selectinload(RoleRequest.user).joinedload(User.city))
         .order_by(RoleRequest.created_at)
     )
-    if current_user.role != Role.admin:
-        query = query.where(User.city_id == current_user.city_id, RoleRequest.role == Role.expert)
+    scope = policy.role_request_scope(current_user)
+    if not scope.cities.everywhere:
+        query = query.where(User.city_id.in_(scope.cities.city_ids))
+    if scope.roles is not None:
+        query = query.where(RoleRequest.role.in_(scope.roles))
     return query
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from livinglab.accounts.models import Role
+from livinglab import policy
 from livinglab.challenges.models import Challenge, Phase
 from livinglab.challenges.queries import CHALLENGE_EAGER, IDEA_EAGER
 from livinglab.extensions import db
@@ -46,10 +46,10 @@ def index():
         .limit(LIMIT)
     ).all()
     to_decide = []
-    if current_user.role in (Role.city_rep, Role.admin):
+    if scope := policy.proposals_to_decide_scope(current_user):
         waiting = sa.select(Challenge).where(Challenge.phase == Phase.proposed)
-        if current_user.role == Role.city_rep:
-            waiting = waiting.where(Challenge.lead_city_id == current_user.city_id)
+        if not scope.everywhere:
+            waiting = waiting.where(Challenge.lead_city_id.in_(scope.city_ids))
         to_decide = db.session.scalars(
             waiting.options(*CHALLENGE_EAGER).order_by(Challenge.created_at).limit(LIMIT)
         ).all()

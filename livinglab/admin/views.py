@@ -58,26 +58,33 @@ class PartnerForm(FlaskForm):
 @login_required
 def dashboard():
     enforce(policy.can_view_admin_area(current_user))
-    is_admin = current_user.role == Role.admin
     requests = sa.select(sa.func.count(RoleRequest.id)).where(
         RoleRequest.status == RequestStatus.pending
     )
     suspended = sa.select(sa.func.count(User.id)).where(User.suspended_at.is_not(None))
-    if not is_admin:
-        own_city = sa.select(User.id).where(User.city_id == current_user.city_id)
+    request_scope = policy.role_request_scope(current_user)
+    if not request_scope.cities.everywhere:
         requests = requests.where(
-            RoleRequest.role == Role.expert, RoleRequest.user_id.in_(own_city)
+            RoleRequest.user_id.in_(
+                sa.select(User.id).where(User.city_id.in_(request_scope.cities.city_ids))
+            )
         )
-        suspended = suspended.where(User.city_id == current_user.city_id)
+    if request_scope.roles is not None:
+        requests = requests.where(RoleRequest.role.in_(request_scope.roles))
+    members = policy.member_scope(current_user)
+    if not members.everywhere:
+        suspended = suspended.where(User.city_id.in_(members.city_ids))
     open_flags = sa.select(sa.func.count(sa.distinct(Flag.content_id))).where(
         Flag.resolved_at.is_(None)
     )
+    # Only a moderator of every city may count every open report; a city representative's
+    # share depends on each item's host cities, so the page links to their queue instead.
+    all_flags = policy.moderation_scope(current_user).everywhere
     return render_template(
         "admin/dashboard.html",
-        is_admin=is_admin,
         pending_requests=db.session.scalar(requests) or 0,
         suspended=db.session.scalar(suspended) or 0,
-        open_flags=db.session.scalar(open_flags) or 0 if is_admin else None,
+        open_flags=db.session.scalar(open_flags) or 0 if all_flags else None,
     )
 
 
@@ -87,7 +94,8 @@ def members():
     enforce(policy.can_view_admin_area(current_user))
     form = MemberFilterForm(request.args)
     all_cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
-    is_admin = current_user.role == Role.admin
+    scope = policy.member_scope(current_user)
+    may_see_email = bool(policy.can_see_member_email(current_user))
     form.city.choices = [SelectChoice("", _("All cities"))] + [
         SelectChoice(c.slug, c.name) for c in all_cities
     ]
@@ -95,9 +103,11 @@ def members():
         SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()
     ]
     query = sa.select(User).where(User.deleted_at.is_(None))
-    if not is_admin:  # a city representative sees the members of their own city
-        form.city.choices = [SelectChoice(current_user.city.slug, current_user.city.name)]
-        form.city.data = current_user.city.slug
+    if not scope.everywhere:  # a city representative sees the members of their own city
+        form.city.choices = [
+            SelectChoice(c.slug, c.name) for c in all_cities if scope.includes(c.id)
+        ]
+        form.city.data = form.city.choices[0].value if form.city.choices else ""
     if form.validate():
         slug = form.city.data or ""
         city_id = next((c.id for c in all_cities if c.slug == slug), None)
@@ -114,17 +124,17 @@ def members():
             query = query.where(
                 sa.or_(
                     User.stored_name.icontains(text, autoescape=True),
-                    User.email.contains(text, autoescape=True) if is_admin else sa.false(),
+                    User.email.contains(text, autoescape=True) if may_see_email else sa.false(),
                 )
             )
     else:
         query = query.where(sa.false())
-    if not is_admin:
-        query = query.where(User.city_id == current_user.city_id)
+    if not scope.everywhere:
+        query = query.where(User.city_id.in_(scope.city_ids))
     page = db.paginate(
         query.order_by(User.stored_name, User.id), page=page_number(), per_page=30, error_out=False
     )
-    return render_template("admin/members.html", form=form, page=page, is_admin=is_admin)
+    return render_template("admin/members.html", form=form, page=page)
 
 
 @bp.get("/cities")

@@ -59,13 +59,14 @@ class AuditFilterForm(FlaskForm):
 def _form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     cities = queries.city_choices()
-    if policy.can_view_whole_audit_log(current_user):
+    scope = policy.audit_scope(current_user)
+    if scope.everywhere:
         form.city.choices = [SelectChoice("", _("All cities"))] + [
             SelectChoice(c.slug, c.name) for c in cities
         ]
-    else:
-        form.city.choices = [SelectChoice(current_user.city.slug, current_user.city.name)]
-        form.city.data = current_user.city.slug
+    else:  # a city representative reads their own city's entries only
+        form.city.choices = [SelectChoice(c.slug, c.name) for c in cities if scope.includes(c.id)]
+        form.city.data = form.city.choices[0].value if form.city.choices else ""
     form.action.choices = [SelectChoice("", _("All actions"))] + [
         SelectChoice(a, action_label(a)) for a in queries.known_actions()
     ]
@@ -86,8 +87,11 @@ def _filter_of(form: AuditFilterForm) -> queries.AuditFilter:
         f.member_id = member_id
     else:
         f.member_text = member
-    if not policy.can_view_whole_audit_log(current_user):
-        f.city_id = current_user.city_id  # a city representative sees their own city only
+    scope = policy.audit_scope(current_user)
+    if not scope.everywhere and not scope.includes(f.city_id):
+        # a city representative sees their own city only, whatever the address asks for;
+        # an empty scope matches no entry (no city has the id 0), never the whole log
+        f.city_id = min(scope.city_ids, default=0)
     return f
 
 

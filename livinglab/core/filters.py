@@ -8,10 +8,12 @@ from flask import Flask
 from flask_babel import format_decimal, format_timedelta, get_locale
 
 from livinglab.accounts.labels import profile_kind_label, role_label
+from livinglab.accounts.models import Role
 from livinglab.audit.labels import action_label
 from livinglab.challenges.labels import phase_label, theme_label
 from livinglab.ideas.labels import idea_status_label
 from livinglab.pilots.labels import pilot_status_label
+from livinglab.policy.templating import register_template_helper
 from livinglab.text import render_markdown
 
 
@@ -48,7 +50,18 @@ def country_name(stored: str) -> str:
     return locale.territories.get(code, stored)
 
 
+# Roles worth a badge next to a name: the ones that speak with some authority in a discussion.
+BADGED_ROLES = frozenset({Role.expert, Role.city_rep})
+
+
+def is_badged_role(role: Role | None) -> bool:
+    """Display, not a rule: whether a name carries its role badge (``role is badged_role``)."""
+    return role in BADGED_ROLES
+
+
 def register_filters(app: Flask) -> None:
+    register_template_helper(app)
+    app.jinja_env.tests["badged_role"] = is_badged_role
     app.jinja_env.filters.update(
         role_label=role_label,
         profile_kind_label=profile_kind_label,

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from livinglab import policy
-from livinglab.accounts.models import Role
 from livinglab.challenges.models import THEMES
 from livinglab.cities.models import City
 from livinglab.core.helpers import enforce, page_number
@@ -50,8 +49,7 @@ def review(idea_id: int):
 @bp.get("/reviews/queue")
 @login_required
 def queue():
-    if current_user.role != Role.expert:
-        enforce(policy.Verdict(False, 403, _("Only experts review ideas.")))
+    enforce(policy.can_view_review_queue(current_user))
     theme = request.args.get("theme", "")
     city = request.args.get("city", "")
     query = services.queue(current_user, theme=theme if theme in THEMES else "", city=city)

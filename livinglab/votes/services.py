@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import events, policy
 from livinglab.accounts.models import User
-from livinglab.challenges.models import Challenge, Phase
+from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
 from livinglab.core.helpers import spreadsheet_safe
 from livinglab.errors import Conflict, Invalid, require
@@ -174,7 +174,7 @@ def by_city(idea_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
 
 
 def counts_visible(challenge: Challenge) -> bool:
-    return not challenge.hide_vote_counts or challenge.phase in (Phase.selection, Phase.closed)
+    return bool(policy.can_see_vote_counts(challenge))
 
 
 def ranking(challenge: Challenge) -> list[tuple[Idea, int]]:

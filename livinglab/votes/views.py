@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from livinglab.challenges.models import Phase
+from livinglab import policy
 from livinglab.challenges.views import load_challenge
-from livinglab.core.helpers import safe_next
+from livinglab.core.helpers import enforce, safe_next
 from livinglab.errors import ServiceError
 from livinglab.votes import services
 
@@ -45,8 +45,7 @@ def withdraw(idea_id: int):
 
 def _closed_challenge(challenge_id: int):
     challenge = load_challenge(challenge_id)
-    if challenge.phase not in (Phase.selection, Phase.closed):
-        abort(404)
+    enforce(policy.can_view_vote_results(current_user, challenge))
     return challenge
 
 
