@@ -198,7 +198,7 @@ TEXT_SINKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "abort": ((1,), ("description",)),
     "error_response": ((1,), ("message",)),  # livinglab/api/errors.py
     "_error": ((1,), ("message",)),  # socket acknowledgements, livinglab/discussion/events.py
-    "_forbidden": ((0,), ("reason",)),  # livinglab/policy.py
+    "_forbidden": ((0,), ("reason",)),  # livinglab/policy/core.py
     "_conflict": ((0,), ("reason",)),
     "_not_found": ((0,), ("reason",)),
     "Verdict": ((2,), ("reason",)),
