@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from livinglab import policy
-from livinglab.accounts import services
+from livinglab.accounts import queries, services
 from livinglab.accounts.forms import ReactivateForm, RoleDecisionForm, SetRoleForm, SuspendForm
 from livinglab.accounts.labels import role_label
-from livinglab.accounts.models import RequestStatus, RoleRequest, User
-from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
-from livinglab.core.helpers import enforce, get_or_404, page_number
+from livinglab.accounts.models import User
+from livinglab.core.helpers import enforce, page_number
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
@@ -25,13 +22,7 @@ bp = Blueprint("members", __name__)
 def _member_page(
     member: User, *, suspend_form=None, reactivate_form=None, role_form=None, status=200
 ):
-    proposed = db.session.scalars(
-        sa.select(Challenge)
-        .where(Challenge.proposer_id == member.id, Challenge.phase.in_(PUBLISHED_PHASES))
-        .options(selectinload(Challenge.lead_city))
-        .order_by(Challenge.created_at.desc())
-        .limit(10)
-    ).all()
+    proposed = queries.proposed_by(member)
     return (
         render_template(
             "accounts/member.html",
@@ -49,13 +40,13 @@ def _member_page(
 
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
-    return _member_page(get_or_404(User, user_id))
+    return _member_page(queries.load_member(user_id))
 
 
 @bp.post("/members/<int:user_id>/suspend")
 @login_required
 def suspend(user_id: int):
-    member = get_or_404(User, user_id)
+    member = queries.load_member(user_id)
     enforce(policy.can_suspend(current_user, member))
     form = SuspendForm()
     if form.validate_on_submit():
@@ -75,7 +66,7 @@ def suspend(user_id: int):
 @bp.post("/members/<int:user_id>/reactivate")
 @login_required
 def reactivate(user_id: int):
-    member = get_or_404(User, user_id)
+    member = queries.load_member(user_id)
     enforce(policy.can_suspend(current_user, member))
     form = ReactivateForm()
     if form.validate_on_submit():
@@ -92,7 +83,7 @@ def reactivate(user_id: int):
 @bp.post("/members/<int:user_id>/role")
 @login_required
 def set_role(user_id: int):
-    member = get_or_404(User, user_id)
+    member = queries.load_member(user_id)
     enforce(policy.can_set_role(current_user, member))
     form = SetRoleForm()
     if form.validate_on_submit():
@@ -106,28 +97,13 @@ def set_role(user_id: int):
     return _member_page(member, role_form=form, status=400)
 
 
-def _decidable_requests():
-    """Pending requests this viewer may decide (the policy's role_request_scope)."""
-    query = (
-        sa.select(RoleRequest)
-        .join(User, RoleRequest.user_id == User.id)
-        .where(RoleRequest.status == RequestStatus.pending, RoleRequest.user_id != current_user.id)
-        .options(selectinload(RoleRequest.user).joinedload(User.city))
-        .order_by(RoleRequest.created_at)
-    )
-    scope = policy.role_request_scope(current_user)
-    if not scope.cities.everywhere:
-        query = query.where(User.city_id.in_(scope.cities.city_ids))
-    if scope.roles is not None:
-        query = query.where(RoleRequest.role.in_(scope.roles))
-    return query
-
-
 @bp.get("/role-requests")
 @login_required
 def role_requests():
     enforce(policy.can_view_role_requests(current_user))
-    page = db.paginate(_decidable_requests(), page=page_number(), per_page=20, error_out=False)
+    page = db.paginate(
+        queries.decidable_requests(current_user), page=page_number(), per_page=20, error_out=False
+    )
     return render_template(
         "accounts/role_requests.html", page=page, form=RoleDecisionForm(formdata=None)
     )
@@ -136,13 +112,7 @@ def role_requests():
 @bp.post("/role-requests/<int:request_id>/<any(grant, refuse):decision>")
 @login_required
 def decide(request_id: int, decision: str):
-    req = db.session.scalar(
-        sa.select(RoleRequest)
-        .where(RoleRequest.id == request_id)
-        .options(selectinload(RoleRequest.user).joinedload(User.city))
-    )
-    if req is None:
-        abort(404)
+    req = queries.load_role_request(request_id)
     enforce(policy.can_decide_role_request(current_user, req))
     form = RoleDecisionForm()
     name, role = req.user.display_name, req.role  # read before the commit expires them
@@ -152,7 +122,9 @@ def decide(request_id: int, decision: str):
                 current_user, req, grant=decision == "grant", reason=form.reason.data or ""
             )
         except ServiceError as error:
-            page = db.paginate(_decidable_requests(), page=1, per_page=20, error_out=False)
+            page = db.paginate(
+                queries.decidable_requests(current_user), page=1, per_page=20, error_out=False
+            )
             return (
                 render_template(
                     "accounts/role_requests.html",

@@ -1,10 +1,14 @@
-"""The read side of challenges and their ideas: filters, search and sorting, eagerly loaded."""
+"""The read side of challenges and their ideas: the loader that checks access once, filters,
+search and sorting, eagerly loaded; shared by the HTML views, the API and sockets."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from livinglab import policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import (
     PUBLISHED_PHASES,
@@ -16,6 +20,8 @@ from livinglab.challenges.models import (
 )
 from livinglab.cities.models import City
 from livinglab.discussion.models import Comment
+from livinglab.errors import NotFound
+from livinglab.extensions import db
 from livinglab.i18n import supported
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus
 from livinglab.search.services import matching_ids
@@ -28,6 +34,19 @@ CHALLENGE_EAGER = (
     selectinload(Challenge.cohost_cities),
     selectinload(Challenge.theme_rows),
 )
+
+
+def load_challenge(challenge_id: int, user: Any) -> Challenge:
+    """The challenge with what its pages show; NotFound (404) when unknown or not visible to
+    ``user`` (a proposal is not public: saying 403 would tell it exists)."""
+    challenge = db.session.scalar(
+        sa.select(Challenge)
+        .where(Challenge.id == challenge_id)
+        .options(*CHALLENGE_EAGER, selectinload(Challenge.proposer))
+    )
+    if challenge is None or not policy.can_view_challenge(user, challenge):
+        raise NotFound()
+    return challenge
 
 
 def _live_idea_count():

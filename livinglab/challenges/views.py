@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from livinglab import policy
 from livinglab.challenges import queries, services
 from livinglab.challenges.forms import ChallengeForm, DeclineForm, PhaseForm
 from livinglab.challenges.labels import phase_label
-from livinglab.challenges.models import PUBLISHED_PHASES, THEMES, Challenge, Phase
-from livinglab.cities.models import City
-from livinglab.core.helpers import enforce, page_number
-from livinglab.discussion.queries import comment_counts
+from livinglab.challenges.models import PUBLISHED_PHASES, THEMES, Phase
+from livinglab.cities import queries as city_queries
+from livinglab.core.helpers import enforce, on_refusal_render, page_number
+from livinglab.discussion.queries import comment_counts, thread_context
 from livinglab.discussion.targets import challenge_target
-from livinglab.discussion.views import thread_context
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
@@ -30,20 +27,8 @@ from livinglab.votes import services as vote_services
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
 
-def _cities() -> list[City]:
-    return list(db.session.scalars(sa.select(City).order_by(City.name)))
-
-
-def load_challenge(challenge_id: int) -> Challenge:
-    """The challenge with what its pages show; 404 when unknown or not visible to this reader."""
-    challenge = db.session.scalar(
-        sa.select(Challenge)
-        .where(Challenge.id == challenge_id)
-        .options(*queries.CHALLENGE_EAGER, selectinload(Challenge.proposer))
-    )
-    if challenge is None or not policy.can_view_challenge(current_user, challenge):
-        abort(404)
-    return challenge
+def load_challenge(challenge_id: int):
+    return queries.load_challenge(challenge_id, current_user)
 
 
 @bp.get("/")
@@ -60,7 +45,7 @@ def index():
         discussed=discussed,
         args=args,
         themes=THEMES,
-        cities=_cities(),
+        cities=city_queries.by_name(),
         phases=[p.value for p in PUBLISHED_PHASES],
         sorts=queries.CHALLENGE_SORTS,
     )
@@ -81,7 +66,7 @@ def show(challenge_id: int):
         body_html=render_markdown(challenge.body),
         ideas=ideas,
         args=args,
-        cities=_cities(),
+        cities=city_queries.by_name(),
         following=is_following(user.id if user else None, "challenge", challenge.id),
         vote_counts=vote_services.counts(idea_ids)
         if vote_services.counts_visible(challenge)
@@ -99,7 +84,7 @@ def show(challenge_id: int):
         ],
         phase_form=PhaseForm(),
         decline_form=DeclineForm(formdata=None),
-        **thread_context(challenge_target(challenge), request.args.get("before")),
+        **thread_context(challenge_target(challenge), request.args.get("before"), current_user),
     )
 
 
@@ -108,7 +93,7 @@ def show(challenge_id: int):
 def propose():
     enforce(policy.can_propose_challenge(current_user))
     form = ChallengeForm()
-    form.set_city_choices(_cities())
+    form.set_city_choices(city_queries.by_name())
     if request.method == "GET":
         form.lead_city.data = current_user.city.slug
         form.language.data = content_language_for(current_user)
@@ -140,7 +125,7 @@ def edit(challenge_id: int):
         form.lead_city.data = challenge.lead_city.slug
     else:
         form = ChallengeForm()
-    form.set_city_choices(_cities())
+    form.set_city_choices(city_queries.by_name())
     status = 200
     if form.validate_on_submit():
         try:
@@ -169,11 +154,8 @@ def change_phase(challenge_id: int, phase: str):
     enforce(policy.can_change_phase(current_user, challenge, target))
     if not PhaseForm().validate_on_submit():
         abort(400)
-    try:
-        services.change_phase(current_user, challenge, target)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-        return show(challenge_id), error.status
+    on_refusal_render(lambda: show(challenge_id))
+    services.change_phase(current_user, challenge, target)
     if target == Phase.open and challenge.published_at is not None:
         flash(_("The challenge is published and open for ideas."), "success")
     else:
@@ -188,11 +170,8 @@ def decline(challenge_id: int):
     enforce(policy.can_decline_challenge(current_user, challenge))
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            services.change_phase(current_user, challenge, Phase.declined, form.reason.data)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-            return show(challenge_id), error.status
+        on_refusal_render(lambda: show(challenge_id))
+        services.change_phase(current_user, challenge, Phase.declined, form.reason.data)
         flash(_("The proposal is declined; the proposer will read your reason."), "success")
         return redirect(url_for("challenges.show", challenge_id=challenge_id))
     flash(_("Say why the proposal is declined; the proposer will read it."), "error")

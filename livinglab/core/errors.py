@@ -1,4 +1,11 @@
-"""Friendly error pages; the JSON API (its own issue) answers in its error shape instead.
+"""Friendly error pages; the JSON API answers in its error shape instead, from the same table
+(livinglab.errors.ERRORS).
+
+A service's refusal (ServiceError) reaching the app is answered here too, once for every view:
+401 sends to the sign-in page; 403 and 404 are the error page; any other status flashes the
+message and goes where the view said with ``on_refusal_redirect`` / ``on_refusal_render``
+(core/helpers.py), else the error page shows the message. Views catch ServiceError only to put
+per-field messages next to a form's fields.
 
 Every handler first rolls the session back: after a database error the session (and on
 PostgreSQL the connection) refuses all work until then, and the page still reads the member.
@@ -10,38 +17,25 @@ from __future__ import annotations
 
 from html import escape
 
-from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from livinglab.api.errors import error_response, safe_error_response
 from livinglab.database import is_unavailable
+from livinglab.errors import ServiceError, page_message, page_title
 from livinglab.extensions import db, login_manager
-
-TITLES = {
-    400: lambda: _("This request could not be understood"),
-    403: lambda: _("You are not allowed to do this"),
-    404: lambda: _("Page not found"),
-    405: lambda: _("This action is not available here"),
-    409: lambda: _("This cannot be done now"),
-    413: lambda: _("That is too large"),
-    429: lambda: _("Too many attempts"),
-    500: lambda: _("Something went wrong on our side"),
-    503: lambda: _("The platform is briefly unavailable"),
-}
-
-MESSAGES = {
-    400: lambda: _("Please check what you sent and try again."),
-    403: lambda: _("Your account does not have the right to do this."),
-    404: lambda: _("This page does not exist, or it is not public."),
-    405: lambda: _("This action is not available here."),
-    409: lambda: _("Someone may have changed this in the meantime. Reload the page and try again."),
-    413: lambda: _("The upload is larger than the platform accepts."),
-    429: lambda: _("You tried too often in a short time. Please wait a minute and try again."),
-    500: lambda: _("The team has been told. Please try again in a moment."),
-    503: lambda: _("Please try again in a moment. If you were sending something, send it again."),
-}
 
 # The static last resort, for when the page (or even the translation) cannot be made.
 _UNTRANSLATED = {
@@ -56,8 +50,8 @@ _STATIC_PAGE = (
 
 
 def _render(status: int, message: str | None = None):
-    title = TITLES.get(status, TITLES[400])()
-    text = message or MESSAGES.get(status, MESSAGES[400])()
+    title = page_title(status)
+    text = message or page_message(status)
     return render_template("core/error.html", status=status, title=title, message=text), status
 
 
@@ -69,7 +63,7 @@ def _safe_render(status: int) -> Response:
         current_app.logger.exception("The %s error page could not be rendered", status)
         rollback()
     try:
-        title, message = TITLES[status](), MESSAGES[status]()
+        title, message = page_title(status), page_message(status)
     except Exception:  # noqa: BLE001 - choosing the language may need the database
         title, message = _UNTRANSLATED[status]
     page = _STATIC_PAGE.format(status=status, title=escape(title), message=escape(message))
@@ -111,6 +105,13 @@ def register_error_pages(app: Flask) -> None:
             ),
         )
 
+    @app.errorhandler(ServiceError)
+    def _refused(error: ServiceError):
+        rollback()
+        if _is_api():
+            return error_response(error.status, error.message, error.fields)
+        return _refusal_page(error)
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         rollback()
@@ -145,6 +146,22 @@ def register_error_pages(app: Flask) -> None:
             return unavailable()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return safe_error_response(500) if _is_api() else _safe_render(500)
+
+
+def _refusal_page(error: ServiceError):
+    status = error.status
+    if status == 401:
+        return current_app.login_manager.unauthorized()
+    if status == 404:  # never says why: the thing may exist and be hidden from this reader
+        return _render(404)
+    refusal = g.pop("on_refusal", None)
+    if status == 403 or refusal is None:
+        return _render(status, str(error.message))
+    flash(str(error.message), "error")
+    kind, target = refusal
+    if kind == "redirect":
+        return redirect(target, 303)  # 303: the browser follows with a GET
+    return target(), status
 
 
 def _is_api() -> bool:

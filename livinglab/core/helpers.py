@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, g, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from livinglab.extensions import db
@@ -27,6 +29,19 @@ def enforce(verdict: Verdict) -> None:
 
         abort(current_app.login_manager.unauthorized())
     abort(verdict.status, description=str(verdict.reason))
+
+
+def on_refusal_redirect(target: str) -> str:
+    """If a service refuses this action (a ServiceError other than 401/403/404), the app's one
+    handler (core/errors.py) flashes its message and sends the member to ``target`` (303)."""
+    g.on_refusal = ("redirect", target)
+    return target
+
+
+def on_refusal_render(page: Callable[[], ResponseReturnValue]) -> None:
+    """If a service refuses this action, the handler flashes its message and answers with
+    ``page()`` under the error's status (the page the form was on, shown again)."""
+    g.on_refusal = ("render", page)
 
 
 def safe_next(default: str) -> str:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from livinglab import policy
+from livinglab.core.inputs import optional_id
+from livinglab.discussion.forms import CommentForm
 from livinglab.discussion.models import Comment
 from livinglab.discussion.targets import Target
+from livinglab.errors import Invalid
 from livinglab.extensions import db
 
 PER_PAGE = 20
@@ -107,3 +112,27 @@ def with_author(comment_id: int) -> Comment | None:
     return db.session.scalar(
         sa.select(Comment).where(Comment.id == comment_id).options(selectinload(Comment.author))
     )
+
+
+def reply_form(user: Any, target: Target) -> CommentForm | None:
+    """The empty comment form of a thread, or None when this reader may not comment there."""
+    if not policy.can_comment(user, target):
+        return None
+    return CommentForm(formdata=None, target_type=target.type, target_id=target.id)
+
+
+def thread_context(target: Target, before: str | None, user: Any) -> dict[str, Any]:
+    """What the thread partial needs; every page that shows a thread (challenge, idea, pilot)
+    adds it to its template context."""
+    try:  # a forged or stale ?before= shows the newest page instead of failing
+        before_id = optional_id(before, "before", allow_text=True)
+    except Invalid:
+        before_id = None
+    page = thread_page(target, before_id)
+    form = reply_form(user, target)
+    return {
+        "thread": page,
+        "thread_target": target,
+        "comment_form": form,
+        "may_comment": form is not None,
+    }

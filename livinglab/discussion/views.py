@@ -9,12 +9,11 @@ from flask_wtf import FlaskForm
 
 from livinglab import policy
 from livinglab.core.helpers import enforce
-from livinglab.core.inputs import optional_id
 from livinglab.discussion import queries, services
 from livinglab.discussion.forms import CommentForm, EditCommentForm
 from livinglab.discussion.models import Comment
 from livinglab.discussion.targets import readable, resolve
-from livinglab.errors import Invalid, ServiceError
+from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
 
@@ -43,7 +42,7 @@ def create():
             )
         except ServiceError as error:
             if error.status in (401, 403, 404):
-                abort(error.status)
+                raise  # not about the text: the app's error page (core/errors.py)
             show_service_error(form, error, fallback_field="body")
             return render_template("discussion/retry.html", form=form, target=target), error.status
         return redirect(f"{target.url}#comment-{comment.id}")
@@ -66,7 +65,7 @@ def permalink(comment_id: int):
         top=top,
         replies=replies,
         target=target,
-        form=_reply_form(target),
+        form=queries.reply_form(current_user, target),
         focus=comment_id,
     )
 
@@ -80,12 +79,6 @@ def replies(comment_id: int):
     )
 
 
-def _reply_form(target) -> CommentForm | None:
-    if not policy.can_comment(current_user, target):
-        return None
-    return CommentForm(formdata=None, target_type=target.type, target_id=target.id)
-
-
 @bp.post("/comments/<int:comment_id>/edit")
 @login_required
 def edit(comment_id: int):
@@ -97,7 +90,7 @@ def edit(comment_id: int):
             services.edit(current_user, comment, form.body.data)
         except ServiceError as error:
             if error.status != 400:
-                abort(error.status)
+                raise  # not about the text: the app's error page (core/errors.py)
             show_service_error(form, error, fallback_field="body")
         else:
             flash(_("Your comment is saved."), "success")
@@ -120,24 +113,6 @@ def delete(comment_id: int):
     comment, target = _comment_and_target(comment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete(current_user, comment)
-    except ServiceError as error:
-        abort(error.status)
+    services.delete(current_user, comment)  # a refusal is the error page (core/errors.py)
     flash(_("Your comment is deleted; replies to it stay in place."), "info")
     return redirect(f"{target.url}#comment-{comment.id}")
-
-
-def thread_context(target, before: str | None = None) -> dict:
-    """What the thread partial needs; target pages call this."""
-    try:  # a forged or stale ?before= shows the newest page instead of failing
-        before_id = optional_id(before, "before", allow_text=True)
-    except Invalid:
-        before_id = None
-    page = queries.thread_page(target, before_id)
-    return {
-        "thread": page,
-        "thread_target": target,
-        "comment_form": _reply_form(target),
-        "may_comment": bool(policy.can_comment(current_user, target)),
-    }

@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
-from livinglab.core.helpers import enforce, safe_next
-from livinglab.errors import ServiceError
+from livinglab.core.helpers import enforce, on_refusal_redirect, on_refusal_render, safe_next
 from livinglab.moderation import services
 
 bp = Blueprint("moderation", __name__)
@@ -29,12 +28,9 @@ def flag(content_type: str, content_id: int):
     enforce(policy.can_flag(current_user, content))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    back = safe_next(content.link)
-    try:
-        hid = services.flag(current_user, content, request.form.get("reason", ""))
-    except ServiceError as error:
-        flash(str(error.message), "error")
-        return redirect(back), 303
+    # Flagged already, or no reason: back where the member was, with why (303).
+    back = on_refusal_redirect(safe_next(content.link))
+    hid = services.flag(current_user, content, request.form.get("reason", ""))
     if hid:
         flash(_("Thank you. It is hidden until a moderator decides."), "success")
     else:
@@ -42,13 +38,17 @@ def flag(content_type: str, content_id: int):
     return redirect(back)
 
 
+def _queue_page():
+    return render_template(
+        "moderation/queue.html", items=services.queue_for(current_user), form=FlaskForm()
+    )
+
+
 @bp.get("/moderation")
 @login_required
 def queue():
     enforce(policy.can_view_admin_area(current_user))
-    return render_template(
-        "moderation/queue.html", items=services.queue_for(current_user), form=FlaskForm()
-    )
+    return _queue_page()
 
 
 @bp.post("/moderation/<content_type>/<int:content_id>/<any(hide, restore):decision>")
@@ -58,14 +58,9 @@ def decide(content_type: str, content_id: int, decision: str):
     enforce(policy.can_moderate(current_user, content))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        services.decide(
-            current_user, content, hide=decision == "hide", reason=request.form.get("reason", "")
-        )
-    except ServiceError as error:
-        flash(str(error.message), "error")
-        return render_template(
-            "moderation/queue.html", items=services.queue_for(current_user), form=FlaskForm()
-        ), error.status
+    on_refusal_render(_queue_page)
+    services.decide(
+        current_user, content, hide=decision == "hide", reason=request.form.get("reason", "")
+    )
     flash(_("Done: the author is told what you decided and why."), "success")
     return redirect(safe_next(url_for("moderation.queue")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,61 +11,33 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
-from livinglab.challenges.models import THEMES, ChallengeTheme
-from livinglab.cities.models import City
-from livinglab.core.helpers import enforce, page_number
+from livinglab.challenges.models import THEMES
+from livinglab.cities import queries as city_queries
+from livinglab.core.helpers import enforce, on_refusal_render, page_number
+from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import pilot_target
-from livinglab.discussion.views import thread_context
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
-from livinglab.i18n import supported
-from livinglab.ideas.views import load_idea
-from livinglab.ideas.views import show as show_idea
-from livinglab.pilots import decisions, services
+from livinglab.ideas.queries import IDEA_PAGE, idea_page_context, load_idea
+from livinglab.pilots import decisions, queries, services
 from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
 from livinglab.pilots.timeline import timeline
 
 bp = Blueprint("pilots", __name__)
 
 
-def _cities() -> list[City]:
-    return list(db.session.scalars(sa.select(City).order_by(City.name)))
-
-
-def _listing(status: str = "", city: str = "", theme: str = "", language: str = "") -> sa.Select:
-    query = sa.select(Pilot).options(
-        selectinload(Pilot.idea),
-        selectinload(Pilot.city),
-        selectinload(Pilot.milestones),
-        selectinload(Pilot.origin),
-    )
-    if status in {s.value for s in PilotStatus}:
-        query = query.where(Pilot.status == PilotStatus(status))
-    if city:
-        query = query.where(
-            Pilot.city_id == sa.select(City.id).where(City.slug == city).scalar_subquery()
-        )
-    if theme in THEMES:
-        query = query.where(
-            Pilot.challenge_id.in_(
-                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
-            )
-        )
-    if supported(language):  # an unknown code filters nothing
-        query = query.where(Pilot.language == language)
-    return query.order_by(Pilot.created_at.desc(), Pilot.id.desc())
-
-
 @bp.get("/pilots")
 def index():
-    args = {k: request.args.get(k, "") for k in ("status", "city", "theme", "language")}
-    page = db.paginate(_listing(**args), page=page_number(), per_page=20, error_out=False)
+    args = {k: request.args.get(k, "") for k in queries.PILOT_FILTERS}
+    page = db.paginate(
+        queries.pilot_listing(**args), page=page_number(), per_page=20, error_out=False
+    )
     return render_template(
         "pilots/index.html",
         page=page,
         args=args,
-        cities=_cities(),
+        cities=city_queries.by_name(),
         themes=THEMES,
         statuses=list(PilotStatus),
     )
@@ -75,23 +46,16 @@ def index():
 @bp.get("/good-practices")
 def good_practices():
     args = {k: request.args.get(k, "") for k in ("city", "theme")}
-    query = _listing(status=PilotStatus.completed.value, **args).options(
+    query = queries.pilot_listing(status=PilotStatus.completed.value, **args).options(
         selectinload(Pilot.indicators).selectinload(Indicator.values)
     )
     page = db.paginate(query, page=page_number(), per_page=10, error_out=False)
-    replicated = {
-        origin: n
-        for origin, n in db.session.execute(
-            sa.select(Pilot.origin_id, sa.func.count(Pilot.id))
-            .where(Pilot.origin_id.in_([p.id for p in page.items]))
-            .group_by(Pilot.origin_id)
-        )
-    }
+    replicated = queries.replication_counts([p.id for p in page.items])
     return render_template(
         "pilots/library.html",
         page=page,
         args=args,
-        cities=_cities(),
+        cities=city_queries.by_name(),
         themes=THEMES,
         replicated=replicated,
     )
@@ -99,33 +63,30 @@ def good_practices():
 
 @bp.get("/decisions")
 def decision_log():
-    city_slug = request.args.get("city", "")
-    city = db.session.scalar(sa.select(City).where(City.slug == city_slug)) if city_slug else None
+    city = city_queries.by_slug(request.args.get("city", ""))
     page = db.paginate(
         decisions.log(city.id if city else None), page=page_number(), per_page=30, error_out=False
     )
-    return render_template("pilots/decisions.html", page=page, city=city, cities=_cities())
+    return render_template(
+        "pilots/decisions.html", page=page, city=city, cities=city_queries.by_name()
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/decisions")
 @login_required
 def decide(idea_id: int):
-    idea = load_idea(idea_id)
+    idea = load_idea(idea_id, current_user)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        _decision, pilot = decisions.decide(
-            current_user,
-            idea,
-            request.form.get("city"),
-            request.form.get("decision"),
-            request.form.get("reason", ""),
-        )
-    except ServiceError as error:
-        if error.status in (401, 403, 404):
-            abort(error.status, description=str(error.message))
-        flash(str(error.message), "error")
-        return show_idea(idea_id), error.status
+    # Refused (wrong phase, no review yet, decided already): the idea's page again, with why.
+    on_refusal_render(lambda: _idea_page(idea_id))
+    _decision, pilot = decisions.decide(
+        current_user,
+        idea,
+        request.form.get("city"),
+        request.form.get("decision"),
+        request.form.get("reason", ""),
+    )
     if pilot:
         flash(
             _("Approved: the pilot in %(city)s is created.", city=current_user.city.name), "success"
@@ -138,11 +99,14 @@ def decide(idea_id: int):
     return redirect(url_for("ideas.show", idea_id=idea_id) + "#decisions")
 
 
+def _idea_page(idea_id: int):
+    idea = load_idea(idea_id, current_user)  # again: the refusal rolled the session back
+    context = idea_page_context(idea, current_user, request.args.get("before"))
+    return render_template(IDEA_PAGE, **context)
+
+
 def _pilot_or_404(pilot_id: int) -> Pilot:
-    pilot = services.load(pilot_id)
-    if pilot is None:
-        abort(404)
-    return pilot
+    return queries.load_pilot(pilot_id)
 
 
 def _page(pilot: Pilot, errors: dict | None = None, status: int = 200):
@@ -166,7 +130,7 @@ def _page(pilot: Pilot, errors: dict | None = None, status: int = 200):
             errors=errors or {},
             values=request.form if errors else {},
             form=FlaskForm(),
-            **thread_context(pilot_target(pilot), request.args.get("before")),
+            **thread_context(pilot_target(pilot), request.args.get("before"), current_user),
         ),
         status,
     )
@@ -189,7 +153,7 @@ def _act(pilot_id: int, form_key: str, action, message: str):
         result = action(pilot)
     except ServiceError as error:
         if error.status in (401, 403, 404):
-            abort(error.status, description=str(error.message))
+            raise  # the error page, from the app's one handler
         db.session.rollback()
         flash(str(error.message), "error")
         fields = {k: str(v) for k, v in (error.fields or {}).items()}

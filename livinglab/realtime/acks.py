@@ -16,20 +16,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 from livinglab.core.inputs import MAX_DEPTH, nesting_depth_exceeds, require_clean_text
-from livinglab.errors import ServiceError
+from livinglab.errors import ServiceError, default_message, error_code
 
 log = logging.getLogger(__name__)
-
-ERROR_CODES = {
-    400: "invalid",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    409: "conflict",
-    413: "too_large",
-    429: "rate_limited",
-    500: "server_error",
-}
 
 # The start of an event packet's data: ["event name", ...
 _EVENT_NAME = re.compile(r'\s*\[\s*("(?:[^"\\]|\\.){1,200}")\s*[,\]]')
@@ -70,7 +59,11 @@ class SocketJSON:
 
 
 def error_ack(status: int, message: Any, fields: dict | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": ERROR_CODES.get(status, "invalid"), "message": str(message)}
+    # The codes are the API's (one table): a client reads both the same way.
+    error: dict[str, Any] = {
+        "code": error_code(status),
+        "message": str(message or default_message(status)),
+    }
     if fields:
         error["fields"] = {str(k): str(v) for k, v in fields.items()}
     return {"ok": False, "error": error}
@@ -111,7 +104,7 @@ def acknowledged(handler: Callable[..., dict]) -> Callable[..., dict]:
 
             log.exception("Socket handler %s failed", getattr(request, "event", None))
             _rollback()
-            return error_ack(500, _("Something went wrong on our side."))
+            return error_ack(500, default_message(500))
 
     return wrapper
 

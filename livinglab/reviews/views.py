@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from livinglab import policy
 from livinglab.challenges.models import THEMES
-from livinglab.cities.models import City
+from livinglab.cities import queries as city_queries
 from livinglab.core.helpers import enforce, page_number
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
-from livinglab.ideas.views import load_idea
+from livinglab.ideas.queries import load_idea
 from livinglab.reviews import services
 from livinglab.reviews.forms import ReviewForm
 
@@ -24,7 +23,7 @@ bp = Blueprint("reviews", __name__)
 @bp.route("/ideas/<int:idea_id>/review", methods=["GET", "POST"])
 @login_required
 def review(idea_id: int):
-    idea = load_idea(idea_id)
+    idea = load_idea(idea_id, current_user)
     enforce(policy.can_review(current_user, idea))
     existing = services.mine(current_user.id, idea.id)
     form = ReviewForm(obj=existing) if request.method == "GET" else ReviewForm()
@@ -54,7 +53,7 @@ def queue():
     city = request.args.get("city", "")
     query = services.queue(current_user, theme=theme if theme in THEMES else "", city=city)
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False)
-    cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+    cities = city_queries.by_name()
     return render_template(
         "reviews/queue.html", page=page, theme=theme, city=city, themes=THEMES, cities=cities
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template
+from flask import Blueprint, Response, abort, redirect, render_template
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
-from livinglab.challenges.views import load_challenge
-from livinglab.core.helpers import enforce, safe_next
-from livinglab.errors import ServiceError
+from livinglab.challenges.queries import load_challenge
+from livinglab.core.helpers import enforce, on_refusal_redirect, safe_next
 from livinglab.votes import services
 
 bp = Blueprint("votes", __name__)
@@ -18,16 +17,10 @@ bp = Blueprint("votes", __name__)
 def _vote_action(idea_id: int, action) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    back = safe_next(f"/ideas/{idea_id}")
-    try:
-        action(current_user, idea_id)
-    except ServiceError as error:
-        if error.status in (401, 403, 404):  # not a matter of timing: the rule says no
-            abort(error.status, description=str(error.message))
-        flash(str(error.message), "error")
-        response = redirect(back)
-        response.status_code = 303
-        return response
+    # A refusal of timing or budget (409) goes back with its message; 401/403/404 are the
+    # error pages (the app's ServiceError handler, core/errors.py).
+    back = on_refusal_redirect(safe_next(f"/ideas/{idea_id}"))
+    action(current_user, idea_id)
     return redirect(back)
 
 
@@ -44,7 +37,7 @@ def withdraw(idea_id: int):
 
 
 def _closed_challenge(challenge_id: int):
-    challenge = load_challenge(challenge_id)
+    challenge = load_challenge(challenge_id, current_user)
     enforce(policy.can_view_vote_results(current_user, challenge))
     return challenge
 
