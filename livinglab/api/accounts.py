@@ -5,13 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from livinglab.accounts import services as accounts
 from livinglab.accounts import tokens
-from livinglab.api.core import api_errors, bearer_token, body, bp, field, signed_in
+from livinglab.api import bodies
+from livinglab.api import schemas as out
+from livinglab.api.core import api_errors, bearer_token, bp, signed_in
 from livinglab.api.errors import error_response
-from livinglab.api.schemas import city_json, user_json
+from livinglab.api.schema import operation, payload
+from livinglab.api.schemas import user_json
 from livinglab.cities.models import City
 from livinglab.extensions import db, limiter
 
@@ -25,25 +29,30 @@ def _register_limit() -> str:
 
 
 @bp.post("/tokens")
+@operation(
+    _l("Get a personal access token"),
+    tag="accounts",
+    ok=201,
+    out=out.Token,
+    body=bodies.TokenRequest,
+)
 @limiter.limit(_sign_in_limit)
 @api_errors
 def create_token():
-    data = body({"email", "password", "name"}, {"email", "password"})
-    email = field(data, "email", str, required=True)
-    password = field(data, "password", str, required=True)
-    name = field(data, "name", str) or "API"
-    user = accounts.authenticate(email, password)
+    data = payload()
+    user = accounts.authenticate(data.email, data.password)
     if user is None or user.is_suspended:
         return error_response(
             401, _("This email address and password do not match an active account.")
         )
-    plain, _row = tokens.issue(user, name)
-    response = jsonify({"token": plain, "user": user_json(user, private=True)})
+    plain, _row = tokens.issue(user, data.name or "API")
+    response = jsonify(out.Token(token=plain, user=out.User.of(user, private=True)).dump())
     response.status_code = 201
     return response
 
 
 @bp.delete("/tokens/current")
+@operation(_l("Revoke the token sent"), tag="accounts", ok=204, secured=True)
 @api_errors
 def revoke_current():
     plain = bearer_token()
@@ -55,20 +64,20 @@ def revoke_current():
 
 
 @bp.post("/users")
+@operation(
+    _l("Register as a participant"), tag="accounts", ok=201, out=out.User, body=bodies.Registration
+)
 @limiter.limit(_register_limit)
 @api_errors
 def register():
-    data = body(
-        {"email", "password", "display_name", "city", "profile_kind", "preferred_language"},
-        {"email", "password", "display_name", "city", "profile_kind"},
-    )
+    data = payload()
     user = accounts.register(
-        email=field(data, "email", str, required=True),
-        password=field(data, "password", str, required=True),
-        display_name=field(data, "display_name", str, required=True),
-        city_slug=field(data, "city", str, required=True),
-        profile_kind=field(data, "profile_kind", str, required=True),
-        preferred_language=field(data, "preferred_language", str),
+        email=data.email,
+        password=data.password,
+        display_name=data.display_name,
+        city_slug=data.city,
+        profile_kind=data.profile_kind,
+        preferred_language=data.preferred_language,
     )
     response = jsonify(user_json(user, private=True))
     response.status_code = 201
@@ -76,6 +85,7 @@ def register():
 
 
 @bp.get("/me")
+@operation(_l("The signed-in member"), tag="accounts", out=out.User, secured=True)
 @api_errors
 def me():
     signed_in()
@@ -83,6 +93,7 @@ def me():
 
 
 @bp.get("/cities")
+@operation(_l("The partner cities"), tag="cities", out=out.Cities)
 def cities():
     rows = db.session.scalars(sa.select(City).order_by(City.name))
-    return jsonify({"items": [city_json(c) for c in rows]})
+    return jsonify(out.Cities(items=[out.City.of(c) for c in rows]).dump())

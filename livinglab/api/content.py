@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
 
 import sqlalchemy as sa
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
-from livinglab.api.core import BadInput, api_errors, body, bp, field, listing, paging, signed_in
-from livinglab.api.schemas import challenge_json, idea_json, pilot_json, review_json
+from livinglab.api import bodies
+from livinglab.api import schemas as out
+from livinglab.api.core import api_errors, bp, listing, signed_in
+from livinglab.api.schema import filters, operation, payload, sent
+from livinglab.api.schemas import challenge_json, comment_json, idea_json, pilot_json, review_json
 from livinglab.challenges import queries
 from livinglab.challenges import services as challenges
 from livinglab.challenges.models import Challenge, Phase
-from livinglab.core.inputs import optional_id
 from livinglab.discussion import services as discussion
 from livinglab.discussion.models import Comment
 from livinglab.discussion.serialize import serialize
@@ -29,20 +32,8 @@ from livinglab.pilots import decisions
 from livinglab.reviews import services as reviews
 from livinglab.votes import services as votes
 
-CHALLENGE_FIELDS = {
-    "title",
-    "summary",
-    "body",
-    "themes",
-    "lead_city",
-    "cohost_cities",
-    "votes_per_member",
-    "hide_vote_counts",
-    "ideas_deadline",
-    "voting_deadline",
-    "selection_deadline",
-    "language",
-}
+# The challenge fields a PATCH may change besides its phase.
+CHALLENGE_FIELDS = set(bodies.ChallengeFields.model_fields)
 
 
 def _not_found():
@@ -73,120 +64,112 @@ def _idea(idea_id: int) -> Idea:
     return idea
 
 
-def _date(data: dict, name: str) -> date | None:
-    value = field(data, name, str)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(
-            _("Please correct the marked fields."), {name: _("A date as YYYY-MM-DD.")}
-        ) from None
-
-
-def _string_list(data: dict, name: str, *, nullable: bool = False) -> list[str] | None:
-    """A list of strings; ``null`` only where the field may be left empty (a 400, not a crash)."""
-    value = data.get(name)
-    if value is None and nullable:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise BadInput(_("Please correct the marked fields."), {name: _("A list of slugs.")})
-    return value
-
-
-def _sent(data: dict, name: str, kind: type, current):
-    """PATCH semantics: the value sent (never null: 400), else the current one."""
-    return field(data, name, kind, required=True) if name in data else current
-
-
-def _challenge_input(data: dict, base: Challenge | None = None) -> challenges.ChallengeInput:
+def _challenge_input(
+    data: bodies.ChallengeFields, base: Challenge | None = None
+) -> challenges.ChallengeInput:
     """The fields sent, the challenge's current values for the others (PATCH semantics)."""
-    return challenges.ChallengeInput(
-        title=_sent(data, "title", str, base.title if base else ""),
-        summary=_sent(data, "summary", str, base.summary if base else ""),
-        body=_sent(data, "body", str, base.body if base else ""),
-        themes=_string_list(data, "themes") if "themes" in data else (base.themes if base else []),
-        lead_city=_sent(data, "lead_city", str, base.lead_city.slug if base else ""),
-        cohost_cities=_string_list(data, "cohost_cities")
-        if "cohost_cities" in data
-        else ([c.slug for c in base.cohost_cities] if base else []),
-        votes_per_member=_sent(data, "votes_per_member", int, base.votes_per_member if base else 3),
-        hide_vote_counts=_sent(
-            data, "hide_vote_counts", bool, base.hide_vote_counts if base else False
-        ),
-        ideas_deadline=_date(data, "ideas_deadline")
-        if "ideas_deadline" in data
-        else (base.ideas_deadline if base else None),
-        voting_deadline=_date(data, "voting_deadline")
-        if "voting_deadline" in data
-        else (base.voting_deadline if base else None),
-        selection_deadline=_date(data, "selection_deadline")
-        if "selection_deadline" in data
-        else (base.selection_deadline if base else None),
-        # Not sent (or null): the proposer's default language, or the challenge's own.
-        language=field(data, "language", str),
-    )
+    current = challenges.ChallengeInput()
+    if base is not None:
+        current = challenges.ChallengeInput(
+            title=base.title,
+            summary=base.summary,
+            body=base.body,
+            themes=base.themes,
+            lead_city=base.lead_city.slug,
+            cohost_cities=[c.slug for c in base.cohost_cities],
+            votes_per_member=base.votes_per_member,
+            hide_vote_counts=base.hide_vote_counts,
+            ideas_deadline=base.ideas_deadline,
+            voting_deadline=base.voting_deadline,
+            selection_deadline=base.selection_deadline,
+        )
+    # Not sent (or null): the proposer's default language, or the challenge's own.
+    current.language = None
+    given = data.model_dump(include=sent(data) & CHALLENGE_FIELDS)
+    return replace(current, **given)
+
+
+def _created(payload: dict, status: int = 201):
+    response = jsonify(payload)
+    response.status_code = status
+    return response
 
 
 @bp.get("/challenges")
+@operation(
+    _l("Find challenges"),
+    tag="challenges",
+    out=out.ChallengePage,
+    query=bodies.ChallengeFilters,
+)
 @api_errors
 def list_challenges():
-    page_no, per_page = paging()
-    args = {k: request.args.get(k, "") for k in ("city", "theme", "phase", "language", "q", "sort")}
+    page_no, per_page, args = filters(bodies.ChallengeFilters)
     page = db.paginate(
-        queries.challenge_listing(**args), page=page_no, per_page=per_page, error_out=False
+        queries.challenge_listing(**args.model_dump(exclude={"page", "per_page"})),
+        page=page_no,
+        per_page=per_page,
+        error_out=False,
     )
     return jsonify(listing(page, challenge_json))
 
 
 @bp.post("/challenges")
+@operation(
+    _l("Propose a challenge"),
+    tag="challenges",
+    ok=201,
+    out=out.Challenge,
+    body=bodies.ChallengeInput,
+    secured=True,
+)
 @api_errors
 def create_challenge():
     signed_in()
-    data = body(CHALLENGE_FIELDS, {"title", "summary", "body", "themes", "lead_city"})
+    data = payload()
     challenge = challenges.propose(current_user, _challenge_input(data))
-    response = jsonify(challenge_json(_challenge(challenge.id)))
-    response.status_code = 201
-    return response
+    return _created(challenge_json(_challenge(challenge.id)))
 
 
 @bp.get("/challenges/<int:challenge_id>")
+@operation(_l("A challenge"), tag="challenges", out=out.Challenge)
 @api_errors
 def get_challenge(challenge_id: int):
     return jsonify(challenge_json(_challenge(challenge_id)))
 
 
 @bp.patch("/challenges/<int:challenge_id>")
+@operation(
+    _l('Edit a challenge, or move its phase with {"phase": ...}'),
+    tag="challenges",
+    out=out.Challenge,
+    body=bodies.ChallengeEdit,
+    secured=True,
+)
 @api_errors
 def update_challenge(challenge_id: int):
     signed_in()
     challenge = _challenge(challenge_id)
     require(policy.can_edit_challenge(current_user, challenge))  # who, before what was sent
-    data = body(CHALLENGE_FIELDS | {"phase", "reason"})
-    if "phase" in data:
-        phase_name = field(data, "phase", str, required=True)
-        try:
-            target = Phase(phase_name)
-        except ValueError:
-            raise BadInput(
-                _("Please correct the marked fields."), {"phase": _("Unknown phase.")}
-            ) from None
-        challenges.change_phase(current_user, challenge, target, field(data, "reason", str) or "")
-    edits = set(data) & CHALLENGE_FIELDS
-    if edits:
+    data = payload()
+    if "phase" in sent(data):
+        challenges.change_phase(current_user, challenge, Phase(data.phase), data.reason or "")
+    if sent(data) & CHALLENGE_FIELDS:
         challenges.edit(current_user, challenge, _challenge_input(data, challenge))
     return jsonify(challenge_json(_challenge(challenge_id)))
 
 
 @bp.get("/challenges/<int:challenge_id>/ideas")
+@operation(_l("Ideas of a challenge"), tag="ideas", out=out.IdeaPage, query=bodies.IdeaFilters)
 @api_errors
 def list_ideas(challenge_id: int):
     challenge = _challenge(challenge_id)
-    page_no, per_page = paging()
-    args = {k: request.args.get(k, "") for k in ("city", "status", "language", "q", "sort")}
+    page_no, per_page, args = filters(bodies.IdeaFilters)
     page = db.paginate(
-        queries.idea_listing(challenge.id, **args), page=page_no, per_page=per_page, error_out=False
+        queries.idea_listing(challenge.id, **args.model_dump(exclude={"page", "per_page"})),
+        page=page_no,
+        per_page=per_page,
+        error_out=False,
     )
     counts = votes.counts([i.id for i in page.items]) if votes.counts_visible(challenge) else None
     return jsonify(
@@ -195,26 +178,21 @@ def list_ideas(challenge_id: int):
 
 
 @bp.post("/challenges/<int:challenge_id>/ideas")
+@operation(
+    _l("Submit an idea"), tag="ideas", ok=201, out=out.Idea, body=bodies.IdeaInput, secured=True
+)
 @api_errors
 def create_idea(challenge_id: int):
     signed_in()
     challenge = _challenge(challenge_id)
-    data = body({"title", "summary", "body", "language", "coauthors"}, {"title", "summary", "body"})
-    emails = _string_list(data, "coauthors", nullable=True) or []
+    data = payload()
     idea = ideas.submit(
         current_user,
         challenge,
-        ideas.IdeaInput(
-            field(data, "title", str, True),
-            field(data, "summary", str, True),
-            field(data, "body", str, True),
-            field(data, "language", str),
-        ),
-        coauthor_emails=emails,
+        ideas.IdeaInput(data.title, data.summary, data.body, data.language),
+        coauthor_emails=data.coauthors or [],
     )
-    response = jsonify(idea_json(_idea(idea.id)))
-    response.status_code = 201
-    return response
+    return _created(idea_json(_idea(idea.id)))
 
 
 def _idea_out(idea: Idea):
@@ -223,28 +201,30 @@ def _idea_out(idea: Idea):
 
 
 @bp.get("/ideas/<int:idea_id>")
+@operation(_l("An idea"), tag="ideas", out=out.Idea)
 @api_errors
 def get_idea(idea_id: int):
     return _idea_out(_idea(idea_id))
 
 
 @bp.patch("/ideas/<int:idea_id>")
+@operation(
+    _l('Edit an idea, or withdraw it with {"status": "withdrawn"}'),
+    tag="ideas",
+    out=out.Idea,
+    body=bodies.IdeaEdit,
+    secured=True,
+)
 @api_errors
 def update_idea(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
     require(policy.can_edit_idea(current_user, idea))
-    data = body({"title", "summary", "body", "language", "status"})
-    if "status" in data:
-        if field(data, "status", str) != "withdrawn":
-            raise BadInput(
-                _("Please correct the marked fields."),
-                {"status": _("Only “withdrawn” can be set.")},
-            )
+    data = payload()
+    if "status" in sent(data):
         ideas.withdraw(current_user, idea)
-    edits = {k: _sent(data, k, str, None) for k in ("title", "summary", "body") if k in data}
-    if "language" in data:  # null: the author's default language
-        edits["language"] = field(data, "language", str)
+    # language null: the author's default language
+    edits = data.model_dump(include=sent(data) & {"title", "summary", "body", "language"})
     if edits:
         current = {"title": idea.title, "summary": idea.summary, "body": idea.body, **edits}
         ideas.edit(current_user, idea, ideas.IdeaInput(**current))
@@ -252,104 +232,101 @@ def update_idea(idea_id: int):
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
+@operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount, secured=True)
 @api_errors
 def vote(idea_id: int):
     signed_in()
     _idea(idea_id)
     count = votes.cast(current_user, idea_id)
-    response = jsonify({"idea_id": idea_id, "votes": count})
-    response.status_code = 201
-    return response
+    return _created(out.VoteCount(idea_id=idea_id, votes=count).dump())
 
 
 @bp.delete("/ideas/<int:idea_id>/vote")
+@operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount, secured=True)
 @api_errors
 def unvote(idea_id: int):
     signed_in()
     _idea(idea_id)
-    return jsonify({"idea_id": idea_id, "votes": votes.withdraw(current_user, idea_id)})
+    count = votes.withdraw(current_user, idea_id)
+    return jsonify(out.VoteCount(idea_id=idea_id, votes=count).dump())
 
 
 @bp.get("/ideas/<int:idea_id>/reviews")
+@operation(_l("Expert reviews of an idea"), tag="reviews", out=out.Reviews)
 @api_errors
 def list_reviews(idea_id: int):
     idea = _idea(idea_id)
     rows = reviews.of_idea(idea.id)
-    return jsonify({"items": [review_json(r) for r in rows], "averages": reviews.averages(rows)})
+    answer = out.Reviews(items=[out.Review.of(r) for r in rows], averages=reviews.averages(rows))
+    return jsonify(answer.dump())
 
 
 @bp.post("/ideas/<int:idea_id>/reviews")
+@operation(
+    _l("Review an idea (experts)"),
+    tag="reviews",
+    ok=201,  # 200 when the expert's review is updated
+    out=out.Review,
+    body=bodies.ReviewInput,
+    secured=True,
+)
 @api_errors
 def create_review(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
     require(policy.can_review(current_user, idea))
-    from livinglab.reviews.models import CRITERION_NAMES
-
-    data = body({"scores", "assessment", "no_conflict"}, {"scores", "assessment", "no_conflict"})
-    scores = field(data, "scores", dict, required=True)
-    problems = {k: _("Unknown criterion.") for k in scores if k not in CRITERION_NAMES}
-    problems.update(  # whole numbers only: "²" passes str.isdigit() and then breaks int()
-        {
-            k: _("Give a score from 1 to 5.")
-            for k, v in scores.items()
-            if k in CRITERION_NAMES and (isinstance(v, bool) or not isinstance(v, int))
-        }
-    )
-    if problems:
-        raise BadInput(_("Please correct the marked fields."), problems)
+    data = payload()
     review, created = reviews.save(
         current_user,
         idea,
         {
-            **scores,
-            "assessment": data.get("assessment"),
-            "no_conflict": data.get("no_conflict") is True,
+            **data.scores.model_dump(exclude_unset=True),
+            "assessment": data.assessment,
+            "no_conflict": data.no_conflict,
         },
     )
-    response = jsonify(review_json(review))
-    response.status_code = 201 if created else 200
-    return response
+    return _created(review_json(review), 201 if created else 200)
 
 
 @bp.post("/ideas/<int:idea_id>/decisions")
+@operation(
+    _l("Approve (creates a pilot) or reject an idea for one's city"),
+    tag="pilots",
+    ok=201,
+    out=out.Pilot | out.Rejection,
+    body=bodies.Decision,
+    secured=True,
+)
 @api_errors
 def decide(idea_id: int):
     signed_in()
     idea = _idea(idea_id)
-    data = body({"decision", "city", "reason"}, {"decision", "city"})
+    data = payload()
     decision, pilot = decisions.decide(
-        current_user,
-        idea,
-        field(data, "city", str, True),
-        field(data, "decision", str, True),
-        field(data, "reason", str) or "",
+        current_user, idea, data.city, data.decision, data.reason or ""
     )
     if pilot is not None:
         from livinglab.pilots.services import load
 
-        response = jsonify(pilot_json(load(pilot.id)))
-    else:
-        response = jsonify(
-            {
-                "id": decision.id,
-                "idea_id": idea_id,
-                "decision": "reject",
-                "city": field(data, "city", str),
-                "reason": decision.reason,
-            }
-        )
-    response.status_code = 201
-    return response
+        return _created(pilot_json(load(pilot.id)))
+    rejection = out.Rejection(
+        id=decision.id,
+        idea_id=idea_id,
+        decision="reject",
+        city=data.city,
+        reason=decision.reason,
+    )
+    return _created(rejection.dump())
 
 
 @bp.get("/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments")
+@operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
 @api_errors
 def list_comments(kind: str, target_id: int):
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
         _not_found()
-    page_no, per_page = paging()
+    page_no, per_page, _args = filters(bodies.Paged)
     query = (
         sa.select(Comment)
         .where(Comment.target_type == target.type, Comment.target_id == target.id)
@@ -357,30 +334,31 @@ def list_comments(kind: str, target_id: int):
         .order_by(Comment.id)
     )
     page = db.paginate(query, page=page_no, per_page=per_page, error_out=False)
-    return jsonify(listing(page, lambda c: serialize(c, c.author)))
+    return jsonify(listing(page, lambda c: comment_json(serialize(c, c.author))))
 
 
 @bp.post("/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments")
+@operation(
+    _l("Comment or reply"),
+    tag="discussion",
+    ok=201,
+    out=out.Comment,
+    body=bodies.CommentInput,
+    secured=True,
+)
 @api_errors
 def create_comment(kind: str, target_id: int):
     signed_in()
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
         _not_found()
-    data = body({"body", "parent_id", "language"}, {"body"})
-    # 0 and null both mean "not a reply"; anything else is a comment id in the columns' range.
-    parent_id = data.get("parent_id")
-    parent = (
-        None if type(parent_id) is int and parent_id == 0 else optional_id(parent_id, "parent_id")
-    )
+    data = payload()
     comment = discussion.post(
         current_user,
         target.type,
         target.id,
-        field(data, "body", str, True),
-        parent,
-        language=field(data, "language", str),
+        data.body,
+        data.parent_id or None,  # 0 and null both mean "not a reply"
+        language=data.language,
     )
-    response = jsonify(serialize(comment, current_user))
-    response.status_code = 201
-    return response
+    return _created(comment_json(serialize(comment, current_user)))

@@ -76,19 +76,6 @@ def body(allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
     return data
 
 
-def field(data: dict, name: str, kind: type | tuple, required: bool = False) -> Any:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise BadInput(
-                _("Please correct the marked fields."), {name: _("This field is required.")}
-            )
-        return None
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-        raise BadInput(_("Please correct the marked fields."), {name: _("Wrong type.")})
-    return value
-
-
 def paging() -> tuple[int, int]:
     values = {}
     for name, default, top in (("page", 1, 100_000), ("per_page", 20, 100)):

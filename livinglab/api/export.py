@@ -8,9 +8,12 @@ import json
 
 import sqlalchemy as sa
 from flask import Response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from livinglab.api.core import bp
+from livinglab.api.schema import operation
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.challenges.queries import CHALLENGE_EAGER
 from livinglab.cities.models import City
@@ -114,7 +117,26 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
     return ["idea_id", "city", "votes"], [list(row) for row in counts]
 
 
+DATASETS = {
+    "challenges": _l("Challenges"),
+    "ideas": _l("Ideas"),
+    "pilots": _l("Pilots"),
+    "votes": _l("Votes per idea and city"),
+}
+
+
+def _summary(dataset: str, fmt: str) -> str:
+    return _("Open data: %(dataset)s as %(format)s", dataset=DATASETS[dataset], format=fmt.upper())
+
+
+def _content(values: dict[str, str]) -> dict:
+    if values["fmt"] == "csv":
+        return {"text/csv": {"schema": {"type": "string"}}}
+    return {"application/json": {"schema": {"type": "object"}}}
+
+
 @bp.get("/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>")
+@operation(_summary, tag="open data", errors=False, content=_content)
 def export(dataset: str, fmt: str):
     head, rows = _rows(dataset)
     if fmt == "json":

@@ -1,21 +1,34 @@
-"""The OpenAPI 3 document of API v1, built here next to the endpoints it describes."""
+"""The OpenAPI 3.1 document of API v1, generated from the endpoints' own models.
+
+Each endpoint declares its summary, models and query parameters once with
+:func:`livinglab.api.schema.operation`; the addresses come from Flask's URL map, so a route
+cannot be served undocumented or documented at the wrong address. Written by hand here is
+only the frame: the info, the security schemes, the shared error answers and the
+``Idempotency-Key`` header.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+import re
+from typing import Any, get_args
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_babel import gettext as _
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import models_json_schema
 
 from livinglab.api.core import bp
-from livinglab.api.openapi_schemas import (
-    LANGUAGE,
-    SCHEMAS,
-    SLUGS,
-    obj,
-    page_of,
-    ref,
-)
+from livinglab.api.schema import OPERATIONS, DocumentSchema, Operation
+from livinglab.api.schemas import Error
+
+REF = "#/components/schemas/{model}"
+# <int:idea_id>, <any(challenges, ideas, pilots):kind>
+VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": REF.format(model=name)}
 
 
 def error_responses() -> dict[str, Any]:
@@ -37,50 +50,6 @@ def error_responses() -> dict[str, Any]:
     }
 
 
-def op(
-    summary: str,
-    ok: int,
-    schema: dict | None,
-    *,
-    tag: str,
-    params: tuple = (),
-    body: dict | None = None,
-    secured: bool = False,
-    query: tuple = (),
-) -> dict:
-    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": error_responses()}
-    if ok == 204:
-        operation["responses"]["204"] = {"description": _("Done")}
-    else:
-        operation["responses"][str(ok)] = {
-            "description": _("OK"),
-            "content": {"application/json": {"schema": schema or {"type": "object"}}},
-        }
-    parameters = [
-        {"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-        for p in params
-    ]
-    for name, schema, *description in query:
-        parameter = {"name": name, "in": "query", "required": False, "schema": schema}
-        if description:
-            parameter["description"] = description[0]
-        parameters.append(parameter)
-    if parameters:
-        operation["parameters"] = parameters
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
-    if secured:
-        operation["security"] = [{"bearer": []}, {"cookie": []}]
-    return operation
-
-
-def ref_parameter(name: str) -> dict:
-    return {"$ref": f"#/components/parameters/{name}"}
-
-
 def idempotency_parameter() -> dict:
     return {
         "name": "Idempotency-Key",
@@ -96,348 +65,128 @@ def idempotency_parameter() -> dict:
     }
 
 
-PAGING = (
-    ("page", {"type": "integer", "minimum": 1, "maximum": 100000}),
-    ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-)
-TEXT = {"type": "string"}
+def addresses(rule: str) -> list[tuple[str, dict[str, str], list[str]]]:
+    """A Flask rule as OpenAPI paths: each ``any(...)`` choice is a path of its own; the
+    other variables (whole-number ids) stay path parameters."""
+    choices: list[list[tuple[str, str]]] = []
+    for found in VARIABLE.finditer(rule):
+        if found["converter"] == "any":
+            options = [o.strip().strip("'\"") for o in found["args"].split(",")]
+            choices.append([(found["name"], option) for option in options])
+    result = []
+    for picked in itertools.product(*choices):
+        values = dict(picked)
+        params: list[str] = []
+
+        def write(found: re.Match, values: dict[str, str] = values, params: list = params) -> str:
+            if found["name"] in values:
+                return values[found["name"]]
+            params.append(found["name"])
+            return "{" + found["name"] + "}"
+
+        path = VARIABLE.sub(write, rule)[len(bp.url_prefix) :]
+        result.append((path, values, params))
+    return result
+
+
+def _schemas() -> tuple[dict[Any, dict], dict[str, dict]]:
+    """Every model the operations name, as JSON Schema: (reference per model, components)."""
+    models: set[type[BaseModel]] = {Error}
+    for described in OPERATIONS.values():
+        for model in (described.body, *_union(described.out)):
+            if model is not None:
+                models.add(model)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    refs, definitions = models_json_schema(
+        [(m, "validation") for m in ordered], ref_template=REF, schema_generator=DocumentSchema
+    )
+    components = definitions.get("$defs", {})
+    for schema in components.values():  # docstrings are for programmers, in English only
+        schema.pop("description", None)
+        schema.pop("title", None)
+    return {model: refs[(model, "validation")] for model in ordered}, components
+
+
+def _union(out: Any) -> tuple:
+    return get_args(out) or (out,)  # Pilot | Rejection: either
+
+
+def _out_schema(out: Any, refs: dict[Any, dict]) -> dict:
+    members = [refs[m] for m in _union(out)]
+    return members[0] if len(members) == 1 else {"anyOf": members}
+
+
+def _query(described: Operation) -> list[dict]:
+    if described.query is None:
+        return []
+    properties = TypeAdapter(described.query).json_schema(schema_generator=DocumentSchema)[
+        "properties"
+    ]
+    parameters = []
+    for name, info in described.query.model_fields.items():
+        schema = {k: v for k, v in properties[name].items() if k not in ("default", "description")}
+        parameter = {"name": name, "in": "query", "required": False, "schema": schema}
+        if info.description:
+            parameter["description"] = str(info.description)
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(
+    described: Operation, values: dict[str, str], params: list[str], refs: dict, components: dict
+) -> dict[str, Any]:
+    summary = described.summary(**values) if callable(described.summary) else described.summary
+    result: dict[str, Any] = {"summary": str(summary), "tags": [described.tag]}
+    responses = error_responses() if described.errors else {"429": error_responses()["429"]}
+    if described.content is not None:
+        responses[str(described.ok)] = {
+            "description": _("OK"),
+            "content": described.content(values),
+        }
+    elif described.out is None:
+        responses[str(described.ok)] = {"description": _("Done")}
+    else:
+        schema = _out_schema(described.out, refs)
+        responses[str(described.ok)] = {
+            "description": _("OK"),
+            "content": {"application/json": {"schema": schema}},
+        }
+    result["responses"] = responses
+    parameters = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for p in params
+    ] + _query(described)
+    if parameters:
+        result["parameters"] = parameters
+    if described.body is not None:
+        # Inlined, so the docs page lists the fields; nested objects stay references.
+        schema = dict(components[refs[described.body]["$ref"].rsplit("/", 1)[1]])
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    if described.secured:
+        result["security"] = [{"bearer": []}, {"cookie": []}]
+    return result
 
 
 def document() -> dict[str, Any]:
-    by_language = (
-        "language",
-        LANGUAGE,
-        _("Only what is written in this language; an unknown code is ignored."),
-    )
-    paths = {
-        "/tokens": {
-            "post": op(
-                _("Get a personal access token"),
-                201,
-                obj({"token": TEXT, "user": ref("User")}),
-                tag="accounts",
-                body=obj({"email": TEXT, "password": TEXT, "name": TEXT}, ["email", "password"]),
-            )
-        },
-        "/tokens/current": {
-            "delete": op(_("Revoke the token sent"), 204, None, tag="accounts", secured=True)
-        },
-        "/users": {
-            "post": op(
-                _("Register as a participant"),
-                201,
-                ref("User"),
-                tag="accounts",
-                body=obj(
-                    {
-                        "email": TEXT,
-                        "password": TEXT,
-                        "display_name": TEXT,
-                        "city": TEXT,
-                        "profile_kind": TEXT,
-                        "preferred_language": TEXT,
-                    },
-                    ["email", "password", "display_name", "city", "profile_kind"],
-                ),
-            )
-        },
-        "/me": {
-            "get": op(_("The signed-in member"), 200, ref("User"), tag="accounts", secured=True)
-        },
-        "/cities": {
-            "get": op(
-                _("The partner cities"),
-                200,
-                obj({"items": {"type": "array", "items": ref("City")}}),
-                tag="cities",
-            )
-        },
-        "/challenges": {
-            "get": op(
-                _("Find challenges"),
-                200,
-                page_of("Challenge"),
-                tag="challenges",
-                query=(
-                    *PAGING,
-                    ("city", TEXT),
-                    ("theme", TEXT),
-                    ("phase", TEXT),
-                    by_language,
-                    ("q", TEXT),
-                    ("sort", TEXT),
-                ),
-            ),
-            "post": op(
-                _("Propose a challenge"),
-                201,
-                ref("Challenge"),
-                tag="challenges",
-                body=ref("ChallengeInput"),
-                secured=True,
-            ),
-        },
-        "/challenges/{challenge_id}": {
-            "get": op(
-                _("A challenge"), 200, ref("Challenge"), tag="challenges", params=("challenge_id",)
-            ),
-            "patch": op(
-                _('Edit a challenge, or move its phase with {"phase": ...}'),
-                200,
-                ref("Challenge"),
-                tag="challenges",
-                params=("challenge_id",),
-                secured=True,
-                body=obj(
-                    {**SCHEMAS["ChallengeInput"]["properties"], "phase": TEXT, "reason": TEXT}
-                ),
-            ),
-        },
-        "/challenges/{challenge_id}/ideas": {
-            "get": op(
-                _("Ideas of a challenge"),
-                200,
-                page_of("Idea"),
-                tag="ideas",
-                params=("challenge_id",),
-                query=(
-                    *PAGING,
-                    ("city", TEXT),
-                    ("status", TEXT),
-                    by_language,
-                    ("q", TEXT),
-                    ("sort", TEXT),
-                ),
-            ),
-            "post": op(
-                _("Submit an idea"),
-                201,
-                ref("Idea"),
-                tag="ideas",
-                params=("challenge_id",),
-                secured=True,
-                body=obj(
-                    {
-                        "title": TEXT,
-                        "summary": TEXT,
-                        "body": TEXT,
-                        "language": LANGUAGE,
-                        "coauthors": SLUGS,
-                    },
-                    ["title", "summary", "body"],
-                ),
-            ),
-        },
-        "/ideas/{idea_id}": {
-            "get": op(_("An idea"), 200, ref("Idea"), tag="ideas", params=("idea_id",)),
-            "patch": op(
-                _('Edit an idea, or withdraw it with {"status": "withdrawn"}'),
-                200,
-                ref("Idea"),
-                tag="ideas",
-                params=("idea_id",),
-                secured=True,
-                body=obj(
-                    {
-                        "title": TEXT,
-                        "summary": TEXT,
-                        "body": TEXT,
-                        "language": LANGUAGE,
-                        "status": TEXT,
-                    }
-                ),
-            ),
-        },
-        "/ideas/{idea_id}/vote": {
-            "post": op(
-                _("Vote for an idea"),
-                201,
-                ref("VoteCount"),
-                tag="votes",
-                params=("idea_id",),
-                secured=True,
-            ),
-            "delete": op(
-                _("Withdraw one's vote"),
-                200,
-                ref("VoteCount"),
-                tag="votes",
-                params=("idea_id",),
-                secured=True,
-            ),
-        },
-        "/ideas/{idea_id}/reviews": {
-            "get": op(
-                _("Expert reviews of an idea"),
-                200,
-                obj(
-                    {
-                        "items": {"type": "array", "items": ref("Review")},
-                        "averages": {"type": "object"},
-                    }
-                ),
-                tag="reviews",
-                params=("idea_id",),
-            ),
-            "post": op(
-                _("Review an idea (experts)"),
-                201,
-                ref("Review"),
-                tag="reviews",
-                params=("idea_id",),
-                secured=True,
-                body=obj(
-                    {
-                        "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
-                        "assessment": TEXT,
-                        "no_conflict": {"type": "boolean"},
-                    },
-                    ["scores", "assessment", "no_conflict"],
-                ),
-            ),
-        },
-        "/ideas/{idea_id}/decisions": {
-            "post": op(
-                _("Approve (creates a pilot) or reject an idea for one's city"),
-                201,
-                {"type": "object"},
-                tag="pilots",
-                params=("idea_id",),
-                secured=True,
-                body=obj(
-                    {
-                        "decision": {"type": "string", "enum": ["approve", "reject"]},
-                        "city": TEXT,
-                        "reason": TEXT,
-                    },
-                    ["decision", "city"],
-                ),
-            ),
-        },
-        "/pilots": {
-            "get": op(
-                _("Pilots"),
-                200,
-                page_of("Pilot"),
-                tag="pilots",
-                query=(*PAGING, ("city", TEXT), ("status", TEXT), by_language),
-            )
-        },
-        "/pilots/{pilot_id}": {
-            "get": op(_("A pilot"), 200, ref("Pilot"), tag="pilots", params=("pilot_id",)),
-            "patch": op(
-                _("Change a pilot's status"),
-                200,
-                ref("Pilot"),
-                tag="pilots",
-                params=("pilot_id",),
-                secured=True,
-                body=obj(
-                    {"status": TEXT, "reason": TEXT, "lessons": {"type": "object"}}, ["status"]
-                ),
-            ),
-        },
-        "/pilots/{pilot_id}/milestones": {
-            "post": op(
-                _("Add a milestone"),
-                201,
-                {"type": "object"},
-                tag="pilots",
-                params=("pilot_id",),
-                secured=True,
-                body=obj({"title": TEXT, "due_date": TEXT}, ["title"]),
-            ),
-        },
-        "/pilots/{pilot_id}/milestones/{milestone_id}": {
-            "patch": op(
-                _("Mark a milestone done"),
-                200,
-                ref("Pilot"),
-                tag="pilots",
-                params=("pilot_id", "milestone_id"),
-                secured=True,
-                body=obj({"done_on": TEXT, "evidence": TEXT}, ["done_on", "evidence"]),
-            ),
-        },
-        "/pilots/{pilot_id}/updates": {
-            "post": op(
-                _("Post an update"),
-                201,
-                {"type": "object"},
-                tag="pilots",
-                params=("pilot_id",),
-                secured=True,
-                body=obj({"body": TEXT}, ["body"]),
-            ),
-        },
-        "/pilots/{pilot_id}/replications": {
-            "post": op(
-                _("Replicate a pilot in one's city"),
-                201,
-                ref("Pilot"),
-                tag="pilots",
-                params=("pilot_id",),
-                secured=True,
-                body=obj({"city": TEXT}, ["city"]),
-            ),
-        },
-    }
-    for kind in ("challenges", "ideas", "pilots"):
-        paths[f"/{kind}/{{target_id}}/comments"] = {
-            "get": op(
-                _("The discussion"),
-                200,
-                page_of("Comment"),
-                tag="discussion",
-                params=("target_id",),
-                query=PAGING,
-            ),
-            "post": op(
-                _("Comment or reply"),
-                201,
-                ref("Comment"),
-                tag="discussion",
-                params=("target_id",),
-                secured=True,
-                body=obj(
-                    {"body": TEXT, "parent_id": {"type": "integer"}, "language": LANGUAGE},
-                    ["body"],
-                ),
-            ),
-        }
-    datasets = {
-        "challenges": _("Challenges"),
-        "ideas": _("Ideas"),
-        "pilots": _("Pilots"),
-        "votes": _("Votes per idea and city"),
-    }
-    for dataset, label in datasets.items():
-        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
-            paths[f"/export/{dataset}.{fmt}"] = {
-                "get": {
-                    "summary": _(
-                        "Open data: %(dataset)s as %(format)s", dataset=label, format=fmt.upper()
-                    ),
-                    "tags": ["open data"],
-                    "responses": {
-                        "200": {
-                            "description": _("OK"),
-                            "content": {
-                                media: {
-                                    "schema": {"type": "string"}
-                                    if fmt == "csv"
-                                    else {"type": "object"}
-                                }
-                            },
-                        },
-                        "429": error_responses()["429"],
-                    },
-                }
-            }
+    refs, components = _schemas()
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in current_app.url_map.iter_rules():
+        described = OPERATIONS.get(rule.endpoint)
+        if described is None:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for path, values, params in addresses(rule.rule):
+                operation = _operation(described, values, params, refs, components)
+                paths.setdefault(path, {})[method.lower()] = operation
     for operations in paths.values():  # every signed-in POST takes an Idempotency-Key
-        if "security" in operations.get("post", {}):
-            post = operations["post"]
-            post.setdefault("parameters", []).append(ref_parameter("IdempotencyKey"))
+        post = operations.get("post", {})
+        if "security" in post:
+            post.setdefault("parameters", []).append(
+                {"$ref": "#/components/parameters/IdempotencyKey"}
+            )
             post["responses"]["422"] = {
                 "description": _("The Idempotency-Key was used for a different request"),
                 "content": {"application/json": {"schema": ref("Error")}},
@@ -454,7 +203,7 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": components,
             "parameters": {"IdempotencyKey": idempotency_parameter()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},

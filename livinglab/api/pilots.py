@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
-from livinglab.api.core import BadInput, api_errors, body, bp, field, listing, paging, signed_in
+from livinglab.api import bodies
+from livinglab.api import schemas as out
+from livinglab.api.core import BadInput, api_errors, bp, listing, signed_in
+from livinglab.api.schema import filters, operation, payload
 from livinglab.api.schemas import pilot_json
 from livinglab.cities.models import City
 from livinglab.errors import ServiceError, require
@@ -28,25 +32,26 @@ def _pilot(pilot_id: int) -> Pilot:
 
 
 @bp.get("/pilots")
+@operation(_l("Pilots"), tag="pilots", out=out.PilotPage, query=bodies.PilotFilters)
 @api_errors
 def list_pilots():
-    page_no, per_page = paging()
+    page_no, per_page, args = filters(bodies.PilotFilters)
     query = sa.select(Pilot).options(
         selectinload(Pilot.city),
         selectinload(Pilot.milestones),
         selectinload(Pilot.idea).selectinload(Idea.coauthors),
     )
-    status = request.args.get("status", "")
+    status = args.status
     if status:
         if status not in {s.value for s in PilotStatus}:
             raise BadInput(_("Please correct the marked fields."), {"status": _("Unknown status.")})
         query = query.where(Pilot.status == PilotStatus(status))
-    city = request.args.get("city", "")
+    city = args.city
     if city:
         query = query.where(
             Pilot.city_id == sa.select(City.id).where(City.slug == city).scalar_subquery()
         )
-    language = request.args.get("language", "")
+    language = args.language
     if supported(language):  # an unknown code filters nothing
         query = query.where(Pilot.language == language)
     page = db.paginate(query.order_by(Pilot.id), page=page_no, per_page=per_page, error_out=False)
@@ -54,59 +59,62 @@ def list_pilots():
 
 
 @bp.get("/pilots/<int:pilot_id>")
+@operation(_l("A pilot"), tag="pilots", out=out.Pilot)
 @api_errors
 def get_pilot(pilot_id: int):
     return jsonify(pilot_json(_pilot(pilot_id)))
 
 
 @bp.patch("/pilots/<int:pilot_id>")
+@operation(
+    _l("Change a pilot's status"), tag="pilots", out=out.Pilot, body=bodies.PilotEdit, secured=True
+)
 @api_errors
 def update_pilot(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))  # who, before what was sent
-    data = body({"status", "reason", "lessons"}, {"status"})
-    lessons = field(data, "lessons", dict) or {}
-    wrong = {f"lessons.{k}": _("Wrong type.") for k, v in lessons.items() if not isinstance(v, str)}
-    if wrong:
-        raise BadInput(_("Please correct the marked fields."), wrong)
+    data = payload()
     mapped = {
         f"lessons_{k}": v
-        for k, v in lessons.items()
+        for k, v in (data.lessons or {}).items()
         if k in ("worked", "failed", "costs", "circular_value")
     }
     services.change_status(
-        current_user,
-        pilot,
-        field(data, "status", str, True),
-        reason=field(data, "reason", str) or "",
-        lessons=mapped,
+        current_user, pilot, data.status, reason=data.reason or "", lessons=mapped
     )
     return jsonify(pilot_json(_pilot(pilot_id)))
 
 
 @bp.post("/pilots/<int:pilot_id>/milestones")
+@operation(
+    _l("Add a milestone"),
+    tag="pilots",
+    ok=201,
+    out=out.Milestone,
+    body=bodies.MilestoneInput,
+    secured=True,
+)
 @api_errors
 def add_milestone(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))
-    data = body({"title", "due_date"}, {"title"})
-    milestone = services.add_milestone(
-        current_user, pilot, field(data, "title", str, True), field(data, "due_date", str)
-    )
-    response = jsonify(
-        {
-            "id": milestone.id,
-            "title": milestone.title,
-            "due_date": milestone.due_date.isoformat() if milestone.due_date else None,
-        }
-    )
+    data = payload()
+    milestone = services.add_milestone(current_user, pilot, data.title, data.due_date)
+    response = jsonify(out.Milestone.of(milestone, created=True).dump())
     response.status_code = 201
     return response
 
 
 @bp.patch("/pilots/<int:pilot_id>/milestones/<int:milestone_id>")
+@operation(
+    _l("Mark a milestone done"),
+    tag="pilots",
+    out=out.Pilot,
+    body=bodies.MilestoneDone,
+    secured=True,
+)
 @api_errors
 def complete_milestone(pilot_id: int, milestone_id: int):
     signed_in()
@@ -115,46 +123,53 @@ def complete_milestone(pilot_id: int, milestone_id: int):
     if milestone is None or milestone.pilot_id != pilot.id:
         raise ServiceError(_("This does not exist."), status=404)
     require(policy.can_manage_pilot(current_user, pilot))
-    data = body({"done_on", "evidence"}, {"done_on", "evidence"})
-    services.complete_milestone(
-        current_user,
-        pilot,
-        milestone,
-        field(data, "done_on", str, True),
-        field(data, "evidence", str, True),
-        None,
-    )
+    data = payload()
+    services.complete_milestone(current_user, pilot, milestone, data.done_on, data.evidence, None)
     return jsonify(pilot_json(_pilot(pilot_id)))
 
 
 @bp.post("/pilots/<int:pilot_id>/updates")
+@operation(
+    _l("Post an update"),
+    tag="pilots",
+    ok=201,
+    out=out.PilotUpdate,
+    body=bodies.PilotUpdateInput,
+    secured=True,
+)
 @api_errors
 def post_update(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))
-    data = body({"body"}, {"body"})
-    update = services.post_update(current_user, pilot, field(data, "body", str, True), [])
+    update = services.post_update(current_user, pilot, payload().body, [])
     response = jsonify(
-        {
-            "id": update.id,
-            "pilot_id": pilot.id,
-            "body": update.body,
-            "created_at": update.created_at.isoformat(),
-        }
+        out.PilotUpdate(
+            id=update.id,
+            pilot_id=pilot.id,
+            body=update.body,
+            created_at=update.created_at.isoformat(),
+        ).dump()
     )
     response.status_code = 201
     return response
 
 
 @bp.post("/pilots/<int:pilot_id>/replications")
+@operation(
+    _l("Replicate a pilot in one's city"),
+    tag="pilots",
+    ok=201,
+    out=out.Pilot,
+    body=bodies.Replication,
+    secured=True,
+)
 @api_errors
 def replicate(pilot_id: int):
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_replicate_pilot(current_user, pilot))
-    data = body({"city"}, {"city"})
-    if field(data, "city", str, True) != getattr(current_user, "city", None).slug:
+    if payload().city != getattr(current_user, "city", None).slug:
         verdict = policy.Verdict(
             False, 403, _("A city representative replicates into their own city only.")
         )

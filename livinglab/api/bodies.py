@@ -1,0 +1,211 @@
+"""What each API write accepts, and the query parameters of each listing.
+
+A field left out of a body keeps its value (PATCH) or its default; ``null`` is accepted only
+where the type says ``| None`` (else: "This field is required."). The services still check
+meaning (a known city, a phase that may follow, a language of the platform).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from flask_babel import lazy_gettext as _l
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+
+from livinglab.api.schema import LANGUAGE, Filters, In, Keyed, Says
+from livinglab.challenges.models import Phase
+from livinglab.core.inputs import MAX_ID
+from livinglab.reviews.models import CRITERION_NAMES
+
+SLUGS_MESSAGE = _l("A list of slugs.")
+DATE_MESSAGE = _l("A date as YYYY-MM-DD.")
+
+
+def _iso_date(value: Any) -> Any:
+    """ISO dates as text only (strict mode accepts no text for a date, lax mode a timestamp)."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value  # the date check that follows refuses it, with DATE_MESSAGE
+
+
+Slugs = Annotated[list[str], Says(SLUGS_MESSAGE)]
+Day = Annotated[
+    date | None,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+    Says(DATE_MESSAGE),
+]
+# Any text; the services answer "Choose a language." for a code the platform does not speak.
+Language = Annotated[str | None, WithJsonSchema(LANGUAGE)]
+CommentId = Annotated[
+    Annotated[int, Field(ge=0, le=MAX_ID)] | None,  # 0 and null: not a reply
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_ID}),
+    Says(_l("Must be the id of an existing item (a whole number).")),
+]
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+class TokenRequest(In):
+    email: str
+    password: str
+    name: str | None = None  # the token's label (default "API")
+
+
+class Registration(In):
+    email: str
+    password: str
+    display_name: str
+    city: str
+    profile_kind: str
+    preferred_language: str | None = None
+
+
+# --- Challenges and ideas -----------------------------------------------------------------
+
+
+class ChallengeFields(In):
+    """Every field of a challenge, none required: what a PATCH may change."""
+
+    title: str = None
+    summary: str = None
+    body: str = None
+    themes: Slugs = None
+    lead_city: str = None
+    cohost_cities: Slugs = None
+    votes_per_member: int = None
+    hide_vote_counts: bool = None
+    ideas_deadline: Day = None
+    voting_deadline: Day = None
+    selection_deadline: Day = None
+    language: Language = None  # null: the proposer's default language
+
+
+class ChallengeInput(ChallengeFields):
+    """A new challenge."""
+
+    title: str
+    summary: str
+    body: str
+    themes: Slugs
+    lead_city: str
+
+
+class ChallengeEdit(ChallengeFields):
+    """Edits, or a phase change: ``{"phase": "open"}`` (a reason where one is asked)."""
+
+    phase: Annotated[Literal[tuple(p.value for p in Phase)], Says(_l("Unknown phase."))] = None
+    reason: str | None = None
+
+
+class IdeaInput(In):
+    title: str
+    summary: str
+    body: str
+    language: Language = None
+    coauthors: Annotated[list[str] | None, Says(SLUGS_MESSAGE)] = None  # their emails
+
+
+class IdeaEdit(In):
+    title: str = None
+    summary: str = None
+    body: str = None
+    language: Language = None
+    status: Annotated[Literal["withdrawn"], Says(_l("Only “withdrawn” can be set."))] = None
+
+
+Scores = create_model(
+    "Scores",
+    __config__=ConfigDict(strict=True, extra="forbid"),
+    **{name: (int, None) for name in CRITERION_NAMES},
+)
+
+
+class ReviewInput(In):
+    scores: Annotated[
+        Scores,
+        Keyed(unknown=_l("Unknown criterion."), wrong=_l("Give a score from 1 to 5.")),
+    ]
+    assessment: str
+    no_conflict: bool
+
+
+class Decision(In):
+    decision: Annotated[Literal["approve", "reject"], Says(_l("Decide to approve or to reject."))]
+    city: str
+    reason: str | None = None  # required to reject
+
+
+class CommentInput(In):
+    body: str
+    parent_id: CommentId = None
+    language: Language = None
+
+
+# --- Pilots -------------------------------------------------------------------------------
+
+
+class PilotEdit(In):
+    status: str
+    reason: str | None = None
+    # worked, failed, costs, circular_value: what was learned, when completing
+    lessons: dict[str, str] | None = None
+
+
+class MilestoneInput(In):
+    title: str
+    due_date: str | None = None
+
+
+class MilestoneDone(In):
+    done_on: str
+    evidence: str
+
+
+class PilotUpdateInput(In):
+    body: str
+
+
+class Replication(In):
+    city: str
+
+
+# --- Listings -----------------------------------------------------------------------------
+
+BY_LANGUAGE = Field(
+    "", description=_l("Only what is written in this language; an unknown code is ignored.")
+)
+Text = Annotated[str, WithJsonSchema({"type": "string"})]
+
+
+class Paged(Filters):
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class ChallengeFilters(Paged):
+    city: Text = ""
+    theme: Text = ""
+    phase: Text = ""
+    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
+    q: Text = ""
+    sort: Text = ""
+
+
+class IdeaFilters(Paged):
+    city: Text = ""
+    status: Text = ""
+    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
+    q: Text = ""
+    sort: Text = ""
+
+
+class PilotFilters(Paged):
+    city: Text = ""
+    status: Text = ""
+    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
