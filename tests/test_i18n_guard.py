@@ -197,6 +197,7 @@ TEXT_SINKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "StopValidation": ((0,), ("message",)),
     "abort": ((1,), ("description",)),
     "error_response": ((1,), ("message",)),  # livinglab/api/errors.py
+    "operation": ((0,), ("summary",)),  # API summaries in the document, livinglab/api/schema.py
     "_error": ((1,), ("message",)),  # socket acknowledgements, livinglab/discussion/events.py
     "_forbidden": ((0,), ("reason",)),  # livinglab/policy/core.py
     "_conflict": ((0,), ("reason",)),

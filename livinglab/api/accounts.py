@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, jsonify
+from flask import Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,8 +39,8 @@ def _register_limit() -> str:
 )
 @limiter.limit(_sign_in_limit)
 @api_errors
-def create_token():
-    data = payload()
+def create_token() -> Response:
+    data = payload(bodies.TokenRequest)
     user = accounts.authenticate(data.email, data.password)
     if user is None or user.is_suspended:
         return error_response(
@@ -54,7 +55,7 @@ def create_token():
 @bp.delete("/tokens/current")
 @operation(_l("Revoke the token sent"), tag="accounts", ok=204, secured=True)
 @api_errors
-def revoke_current():
+def revoke_current() -> ResponseReturnValue:
     plain = bearer_token()
     row = tokens.lookup(plain) if plain else None
     if row is None:
@@ -69,8 +70,8 @@ def revoke_current():
 )
 @limiter.limit(_register_limit)
 @api_errors
-def register():
-    data = payload()
+def register() -> Response:
+    data = payload(bodies.Registration)
     user = accounts.register(
         email=data.email,
         password=data.password,
@@ -87,13 +88,13 @@ def register():
 @bp.get("/me")
 @operation(_l("The signed-in member"), tag="accounts", out=out.User, secured=True)
 @api_errors
-def me():
+def me() -> Response:
     signed_in()
     return jsonify(user_json(current_user, private=True))
 
 
 @bp.get("/cities")
 @operation(_l("The partner cities"), tag="cities", out=out.Cities)
-def cities():
+def cities() -> Response:
     rows = db.session.scalars(sa.select(City).order_by(City.name))
     return jsonify(out.Cities(items=[out.City.of(c) for c in rows]).dump())

@@ -8,12 +8,12 @@ meaning (a known city, a phase that may follow, a language of the platform).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from livinglab.api.schema import LANGUAGE, Filters, In, Keyed, Says
+from livinglab.api.schema import LANGUAGE, Filters, In, Keyed, Omittable, Says
 from livinglab.challenges.models import Phase
 from livinglab.core.inputs import MAX_ID
 from livinglab.reviews.models import CRITERION_NAMES
@@ -72,14 +72,14 @@ class Registration(In):
 class ChallengeFields(In):
     """Every field of a challenge, none required: what a PATCH may change."""
 
-    title: str = None
-    summary: str = None
-    body: str = None
-    themes: Slugs = None
-    lead_city: str = None
-    cohost_cities: Slugs = None
-    votes_per_member: int = None
-    hide_vote_counts: bool = None
+    title: Omittable[str] = None
+    summary: Omittable[str] = None
+    body: Omittable[str] = None
+    themes: Omittable[Slugs] = None
+    lead_city: Omittable[str] = None
+    cohost_cities: Omittable[Slugs] = None
+    votes_per_member: Omittable[int] = None
+    hide_vote_counts: Omittable[bool] = None
     ideas_deadline: Day = None
     voting_deadline: Day = None
     selection_deadline: Day = None
@@ -96,10 +96,16 @@ class ChallengeInput(ChallengeFields):
     lead_city: str
 
 
+# Spelled out for the type checker; checked against the enum so a new phase cannot be missed.
+PhaseName = Literal["proposed", "open", "voting", "selection", "closed", "declined"]
+if set(get_args(PhaseName)) != {p.value for p in Phase}:
+    raise RuntimeError("PhaseName must list every Phase value")
+
+
 class ChallengeEdit(ChallengeFields):
     """Edits, or a phase change: ``{"phase": "open"}`` (a reason where one is asked)."""
 
-    phase: Annotated[Literal[tuple(p.value for p in Phase)], Says(_l("Unknown phase."))] = None
+    phase: Omittable[Annotated[PhaseName, Says(_l("Unknown phase."))]] = None
     reason: str | None = None
 
 
@@ -112,18 +118,26 @@ class IdeaInput(In):
 
 
 class IdeaEdit(In):
-    title: str = None
-    summary: str = None
-    body: str = None
+    title: Omittable[str] = None
+    summary: Omittable[str] = None
+    body: Omittable[str] = None
     language: Language = None
-    status: Annotated[Literal["withdrawn"], Says(_l("Only “withdrawn” can be set."))] = None
+    status: Omittable[Annotated[Literal["withdrawn"], Says(_l("Only “withdrawn” can be set."))]] = (
+        None
+    )
 
 
-Scores = create_model(
-    "Scores",
-    __config__=ConfigDict(strict=True, extra="forbid"),
-    **{name: (int, None) for name in CRITERION_NAMES},
-)
+class Scores(In):
+    # One per criterion of the rubric (a left-out one is refused by the review service).
+    heritage_value: Omittable[int] = None
+    feasibility: Omittable[int] = None
+    circularity: Omittable[int] = None
+    youth_involvement: Omittable[int] = None
+    replicability: Omittable[int] = None
+
+
+if tuple(Scores.model_fields) != CRITERION_NAMES:
+    raise RuntimeError("Scores must have one field per review criterion, in the rubric's order")
 
 
 class ReviewInput(In):

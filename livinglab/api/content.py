@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,7 +37,7 @@ from livinglab.votes import services as votes
 CHALLENGE_FIELDS = set(bodies.ChallengeFields.model_fields)
 
 
-def _not_found():
+def _not_found() -> NoReturn:
     raise ServiceError(_("This does not exist."), status=404)
 
 
@@ -89,7 +90,7 @@ def _challenge_input(
     return replace(current, **given)
 
 
-def _created(payload: dict, status: int = 201):
+def _created(payload: dict[str, Any], status: int = 201) -> Response:
     response = jsonify(payload)
     response.status_code = status
     return response
@@ -103,7 +104,7 @@ def _created(payload: dict, status: int = 201):
     query=bodies.ChallengeFilters,
 )
 @api_errors
-def list_challenges():
+def list_challenges() -> Response:
     page_no, per_page, args = filters(bodies.ChallengeFilters)
     page = db.paginate(
         queries.challenge_listing(**args.model_dump(exclude={"page", "per_page"})),
@@ -124,9 +125,9 @@ def list_challenges():
     secured=True,
 )
 @api_errors
-def create_challenge():
+def create_challenge() -> Response:
     signed_in()
-    data = payload()
+    data = payload(bodies.ChallengeInput)
     challenge = challenges.propose(current_user, _challenge_input(data))
     return _created(challenge_json(_challenge(challenge.id)))
 
@@ -134,7 +135,7 @@ def create_challenge():
 @bp.get("/challenges/<int:challenge_id>")
 @operation(_l("A challenge"), tag="challenges", out=out.Challenge)
 @api_errors
-def get_challenge(challenge_id: int):
+def get_challenge(challenge_id: int) -> Response:
     return jsonify(challenge_json(_challenge(challenge_id)))
 
 
@@ -147,12 +148,12 @@ def get_challenge(challenge_id: int):
     secured=True,
 )
 @api_errors
-def update_challenge(challenge_id: int):
+def update_challenge(challenge_id: int) -> Response:
     signed_in()
     challenge = _challenge(challenge_id)
     require(policy.can_edit_challenge(current_user, challenge))  # who, before what was sent
-    data = payload()
-    if "phase" in sent(data):
+    data = payload(bodies.ChallengeEdit)
+    if data.phase is not None:  # sent (null is refused)
         challenges.change_phase(current_user, challenge, Phase(data.phase), data.reason or "")
     if sent(data) & CHALLENGE_FIELDS:
         challenges.edit(current_user, challenge, _challenge_input(data, challenge))
@@ -162,7 +163,7 @@ def update_challenge(challenge_id: int):
 @bp.get("/challenges/<int:challenge_id>/ideas")
 @operation(_l("Ideas of a challenge"), tag="ideas", out=out.IdeaPage, query=bodies.IdeaFilters)
 @api_errors
-def list_ideas(challenge_id: int):
+def list_ideas(challenge_id: int) -> Response:
     challenge = _challenge(challenge_id)
     page_no, per_page, args = filters(bodies.IdeaFilters)
     page = db.paginate(
@@ -182,10 +183,10 @@ def list_ideas(challenge_id: int):
     _l("Submit an idea"), tag="ideas", ok=201, out=out.Idea, body=bodies.IdeaInput, secured=True
 )
 @api_errors
-def create_idea(challenge_id: int):
+def create_idea(challenge_id: int) -> Response:
     signed_in()
     challenge = _challenge(challenge_id)
-    data = payload()
+    data = payload(bodies.IdeaInput)
     idea = ideas.submit(
         current_user,
         challenge,
@@ -195,7 +196,7 @@ def create_idea(challenge_id: int):
     return _created(idea_json(_idea(idea.id)))
 
 
-def _idea_out(idea: Idea):
+def _idea_out(idea: Idea) -> Response:
     shown = votes.counts_visible(idea.challenge)
     return jsonify(idea_json(idea, votes.count_for(idea.id) if shown else None))
 
@@ -203,7 +204,7 @@ def _idea_out(idea: Idea):
 @bp.get("/ideas/<int:idea_id>")
 @operation(_l("An idea"), tag="ideas", out=out.Idea)
 @api_errors
-def get_idea(idea_id: int):
+def get_idea(idea_id: int) -> Response:
     return _idea_out(_idea(idea_id))
 
 
@@ -216,11 +217,11 @@ def get_idea(idea_id: int):
     secured=True,
 )
 @api_errors
-def update_idea(idea_id: int):
+def update_idea(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
     require(policy.can_edit_idea(current_user, idea))
-    data = payload()
+    data = payload(bodies.IdeaEdit)
     if "status" in sent(data):
         ideas.withdraw(current_user, idea)
     # language null: the author's default language
@@ -234,7 +235,7 @@ def update_idea(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/vote")
 @operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount, secured=True)
 @api_errors
-def vote(idea_id: int):
+def vote(idea_id: int) -> Response:
     signed_in()
     _idea(idea_id)
     count = votes.cast(current_user, idea_id)
@@ -244,7 +245,7 @@ def vote(idea_id: int):
 @bp.delete("/ideas/<int:idea_id>/vote")
 @operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount, secured=True)
 @api_errors
-def unvote(idea_id: int):
+def unvote(idea_id: int) -> Response:
     signed_in()
     _idea(idea_id)
     count = votes.withdraw(current_user, idea_id)
@@ -254,7 +255,7 @@ def unvote(idea_id: int):
 @bp.get("/ideas/<int:idea_id>/reviews")
 @operation(_l("Expert reviews of an idea"), tag="reviews", out=out.Reviews)
 @api_errors
-def list_reviews(idea_id: int):
+def list_reviews(idea_id: int) -> Response:
     idea = _idea(idea_id)
     rows = reviews.of_idea(idea.id)
     answer = out.Reviews(items=[out.Review.of(r) for r in rows], averages=reviews.averages(rows))
@@ -271,11 +272,11 @@ def list_reviews(idea_id: int):
     secured=True,
 )
 @api_errors
-def create_review(idea_id: int):
+def create_review(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
     require(policy.can_review(current_user, idea))
-    data = payload()
+    data = payload(bodies.ReviewInput)
     review, created = reviews.save(
         current_user,
         idea,
@@ -298,10 +299,10 @@ def create_review(idea_id: int):
     secured=True,
 )
 @api_errors
-def decide(idea_id: int):
+def decide(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
-    data = payload()
+    data = payload(bodies.Decision)
     decision, pilot = decisions.decide(
         current_user, idea, data.city, data.decision, data.reason or ""
     )
@@ -322,7 +323,7 @@ def decide(idea_id: int):
 @bp.get("/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments")
 @operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
 @api_errors
-def list_comments(kind: str, target_id: int):
+def list_comments(kind: str, target_id: int) -> Response:
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
         _not_found()
@@ -347,12 +348,12 @@ def list_comments(kind: str, target_id: int):
     secured=True,
 )
 @api_errors
-def create_comment(kind: str, target_id: int):
+def create_comment(kind: str, target_id: int) -> Response:
     signed_in()
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
         _not_found()
-    data = payload()
+    data = payload(bodies.CommentInput)
     comment = discussion.post(
         current_user,
         target.type,

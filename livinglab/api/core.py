@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 
 from livinglab.api import idempotency
 from livinglab.api.errors import error_response
@@ -41,7 +43,7 @@ limiter.limit(_api_limit, key_func=_rate_key)(bp)
 
 
 @bp.before_request
-def _guard():
+def _guard() -> Response | None:
     unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
     if unsafe and bearer_token() is None and current_user.is_authenticated:
         csrf.protect()  # a browser's cookie must not be usable by another site
@@ -58,7 +60,7 @@ class BadInput(ServiceError):
     status = 400
 
 
-def body(allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+def body(allowed: Collection[str], required: Collection[str] = frozenset()) -> dict[str, Any]:
     """The JSON object sent, with unknown and missing fields refused by name."""
     if not request.is_json:
         raise ServiceError(_("Send JSON with the Content-Type application/json."), status=415)
@@ -77,7 +79,7 @@ def body(allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
 
 
 def paging() -> tuple[int, int]:
-    values = {}
+    values: dict[str, int] = {}
     for name, default, top in (("page", 1, 100_000), ("per_page", 20, 100)):
         raw = request.args.get(name, str(default))
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= top:  # "²".isdigit()
@@ -89,7 +91,7 @@ def paging() -> tuple[int, int]:
     return values["page"], values["per_page"]
 
 
-def listing(page, to_json: Callable) -> dict:
+def listing(page: Pagination, to_json: Callable[[Any], Any]) -> dict[str, Any]:
     return {
         "items": [to_json(item) for item in page.items],
         "page": page.page,
@@ -98,11 +100,11 @@ def listing(page, to_json: Callable) -> dict:
     }
 
 
-def api_errors(view: Callable) -> Callable:
+def api_errors[**P](view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
     """Service errors become the API's error shape with their own status."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
         try:
             return view(*args, **kwargs)
         except ServiceError as error:

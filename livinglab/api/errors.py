@@ -19,7 +19,9 @@ _UNTRANSLATED = {
 }
 
 
-def error_response(status: int, message: Any = None, fields: dict | None = None):
+def error_response(
+    status: int, message: Any = None, fields: dict[str, Any] | None = None
+) -> Response:
     body: dict[str, Any] = {
         "code": error_code(status),
         "message": str(message or default_message(status)),

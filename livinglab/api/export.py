@@ -24,7 +24,7 @@ from livinglab.pilots.models import Pilot
 from livinglab.votes.models import Vote
 
 
-def _public_ideas():
+def _public_ideas() -> sa.Select[tuple[Idea]]:
     return (
         sa.select(Idea)
         .join(Challenge, Idea.challenge_id == Challenge.id)
@@ -137,7 +137,7 @@ def _content(values: dict[str, str]) -> dict:
 
 @bp.get("/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>")
 @operation(_summary, tag="open data", errors=False, content=_content)
-def export(dataset: str, fmt: str):
+def export(dataset: str, fmt: str) -> Response:
     head, rows = _rows(dataset)
     if fmt == "json":
         body = json.dumps(

@@ -13,7 +13,7 @@ import itertools
 import re
 from typing import Any, get_args
 
-from flask import current_app, jsonify, render_template
+from flask import Response, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
@@ -71,7 +71,7 @@ def addresses(rule: str) -> list[tuple[str, dict[str, str], list[str]]]:
     choices: list[list[tuple[str, str]]] = []
     for found in VARIABLE.finditer(rule):
         if found["converter"] == "any":
-            options = [o.strip().strip("'\"") for o in found["args"].split(",")]
+            options = [o.strip().strip("'\"") for o in (found["args"] or "").split(",")]
             choices.append([(found["name"], option) for option in options])
     result = []
     for picked in itertools.product(*choices):
@@ -84,7 +84,7 @@ def addresses(rule: str) -> list[tuple[str, dict[str, str], list[str]]]:
             params.append(found["name"])
             return "{" + found["name"] + "}"
 
-        path = VARIABLE.sub(write, rule)[len(bp.url_prefix) :]
+        path = VARIABLE.sub(write, rule)[len(bp.url_prefix or "") :]
         result.append((path, values, params))
     return result
 
@@ -177,7 +177,7 @@ def document() -> dict[str, Any]:
         described = OPERATIONS.get(rule.endpoint)
         if described is None:
             continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             for path, values, params in addresses(rule.rule):
                 operation = _operation(described, values, params, refs, components)
                 paths.setdefault(path, {})[method.lower()] = operation
@@ -214,11 +214,11 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json():
+def openapi_json() -> Response:
     return jsonify(document())
 
 
 @bp.get("/docs")
-def openapi_page():
+def openapi_page() -> str:
     """The same document for people: rendered on the server, no outside assets."""
     return render_template("api/docs.html", doc=document())

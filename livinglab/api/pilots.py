@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,7 +34,7 @@ def _pilot(pilot_id: int) -> Pilot:
 @bp.get("/pilots")
 @operation(_l("Pilots"), tag="pilots", out=out.PilotPage, query=bodies.PilotFilters)
 @api_errors
-def list_pilots():
+def list_pilots() -> Response:
     page_no, per_page, args = filters(bodies.PilotFilters)
     query = sa.select(Pilot).options(
         selectinload(Pilot.city),
@@ -61,7 +61,7 @@ def list_pilots():
 @bp.get("/pilots/<int:pilot_id>")
 @operation(_l("A pilot"), tag="pilots", out=out.Pilot)
 @api_errors
-def get_pilot(pilot_id: int):
+def get_pilot(pilot_id: int) -> Response:
     return jsonify(pilot_json(_pilot(pilot_id)))
 
 
@@ -70,11 +70,11 @@ def get_pilot(pilot_id: int):
     _l("Change a pilot's status"), tag="pilots", out=out.Pilot, body=bodies.PilotEdit, secured=True
 )
 @api_errors
-def update_pilot(pilot_id: int):
+def update_pilot(pilot_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))  # who, before what was sent
-    data = payload()
+    data = payload(bodies.PilotEdit)
     mapped = {
         f"lessons_{k}": v
         for k, v in (data.lessons or {}).items()
@@ -96,11 +96,11 @@ def update_pilot(pilot_id: int):
     secured=True,
 )
 @api_errors
-def add_milestone(pilot_id: int):
+def add_milestone(pilot_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))
-    data = payload()
+    data = payload(bodies.MilestoneInput)
     milestone = services.add_milestone(current_user, pilot, data.title, data.due_date)
     response = jsonify(out.Milestone.of(milestone, created=True).dump())
     response.status_code = 201
@@ -116,14 +116,14 @@ def add_milestone(pilot_id: int):
     secured=True,
 )
 @api_errors
-def complete_milestone(pilot_id: int, milestone_id: int):
+def complete_milestone(pilot_id: int, milestone_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.pilot_id != pilot.id:
         raise ServiceError(_("This does not exist."), status=404)
     require(policy.can_manage_pilot(current_user, pilot))
-    data = payload()
+    data = payload(bodies.MilestoneDone)
     services.complete_milestone(current_user, pilot, milestone, data.done_on, data.evidence, None)
     return jsonify(pilot_json(_pilot(pilot_id)))
 
@@ -138,11 +138,11 @@ def complete_milestone(pilot_id: int, milestone_id: int):
     secured=True,
 )
 @api_errors
-def post_update(pilot_id: int):
+def post_update(pilot_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))
-    update = services.post_update(current_user, pilot, payload().body, [])
+    update = services.post_update(current_user, pilot, payload(bodies.PilotUpdateInput).body, [])
     response = jsonify(
         out.PilotUpdate(
             id=update.id,
@@ -165,11 +165,13 @@ def post_update(pilot_id: int):
     secured=True,
 )
 @api_errors
-def replicate(pilot_id: int):
+def replicate(pilot_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_replicate_pilot(current_user, pilot))
-    if payload().city != getattr(current_user, "city", None).slug:
+    wanted = payload(bodies.Replication).city
+    city = getattr(current_user, "city", None)  # None: not a city representative
+    if city is None or wanted != city.slug:
         verdict = policy.Verdict(
             False, 403, _("A city representative replicates into their own city only.")
         )

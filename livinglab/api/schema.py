@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_babel import gettext as _
@@ -34,6 +34,23 @@ from livinglab.api.core import BadInput, body, paging
 
 # The language a text is written in (checked by the services: "Choose a language.").
 LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
+
+
+if TYPE_CHECKING:
+    type Omittable[T] = T | None
+else:
+
+    class Omittable:
+        """A body field that may be left out (then None) but not sent as null.
+
+        Pydantic validates ``T`` alone, so ``null`` is refused ("This field is required."), and
+        the default None is not validated; the type checker sees the value a view reads,
+        ``T | None``. (``T | None`` for pydantic too would accept null, and add it to the
+        document.)
+        """
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return item
 
 
 class In(BaseModel):
@@ -153,9 +170,12 @@ def operation(summary: Any, *, tag: str, **options: Any) -> Callable:
     return register
 
 
-def payload[M: BaseModel](model: type[M] | None = None) -> M:
-    """The request body, validated by the model the endpoint declared."""
-    model = model or OPERATIONS[request.endpoint].body
+def payload[M: In](model: type[M]) -> M:
+    """The request body, validated by the model the endpoint declared (named again here so the
+    type checker knows what the view gets; a different model would be a bug in the view)."""
+    declared = OPERATIONS.get(f"{request.endpoint}")
+    if declared is None or declared.body is not model:
+        raise TypeError(f"{request.endpoint} declares {declared and declared.body}, not {model}")
     required = {name for name, info in model.model_fields.items() if info.is_required()}
     return validate(model, body(set(model.model_fields), required))
 
@@ -173,7 +193,7 @@ def filters[M: BaseModel](model: type[M]) -> tuple[int, int, M]:
         for name in model.model_fields
         if name not in ("page", "per_page")
     }
-    return page, per_page, model.model_construct(**values)
+    return page, per_page, model.model_construct(None, **values)
 
 
 # --- JSON Schema --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -15,7 +16,7 @@ bp = Blueprint("api_pages", __name__)
 
 @bp.route("/profile/tokens", methods=["GET", "POST"])
 @login_required
-def manage_tokens():
+def manage_tokens() -> tuple[str, int]:
     """Create, name and revoke personal access tokens; a new token is shown once."""
     form = FlaskForm()
     created = None
@@ -35,7 +36,7 @@ def manage_tokens():
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
 @login_required
-def revoke_token(token_id: int):
+def revoke_token(token_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     if not tokens.revoke(current_user, token_id):
@@ -45,5 +46,5 @@ def revoke_token(token_id: int):
 
 
 @bp.get("/open-data")
-def open_data():
+def open_data() -> str:
     return render_template("api/open_data.html")
