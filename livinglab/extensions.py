@@ -1,5 +1,7 @@
 """Extension singletons, created without an app and bound in the factory."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,6 +14,11 @@ from livinglab.database import Model
 from livinglab.resilience import FailoverLimiter
 
 db = SQLAlchemy(model_class=Model)
+if TYPE_CHECKING:
+    # db.Model is made at run time from Model; the type checker sees the base it extends.
+    ModelBase = Model
+else:
+    ModelBase = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

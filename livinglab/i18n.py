@@ -37,7 +37,7 @@ def content_language_for(user) -> str:
         getattr(user, "preferred_language", None),
         getattr(getattr(user, "city", None), "language", None),
     ):
-        if supported(code):
+        if code and supported(code):
             return code
     locale = get_locale()
     return supported(locale.language if locale else None) or "en"

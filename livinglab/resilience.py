@@ -161,7 +161,10 @@ class FailoverLimiter(Limiter):
         if not self.enabled or storage is None or isinstance(storage, MemoryStorage):
             return
         base = storage.base_exceptions
-        errors = (StorageError, *(base if isinstance(base, tuple) else (base,)))
+        errors: tuple[type[BaseException], ...] = (
+            StorageError,
+            *(base if isinstance(base, tuple) else (base,)),
+        )
         strategy = self._strategy or "fixed-window"
         self._failover = FailoverStrategy(
             primary=cast(RateLimiter, self._limiter),

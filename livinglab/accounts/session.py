@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, request
@@ -159,7 +160,7 @@ def sign_in_room(user: User) -> str | None:
 
 def end_sign_in(user_id: int, session_id: int) -> bool:
     """Ends one sign-in of a member (this device or another one); False if it is not theirs."""
-    deleted = db.session.execute(
+    deleted: Any = db.session.execute(
         sa.delete(LoginSession).where(
             LoginSession.id == session_id, LoginSession.user_id == user_id
         )

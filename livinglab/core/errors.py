@@ -151,7 +151,7 @@ def register_error_pages(app: Flask) -> None:
 def _refusal_page(error: ServiceError):
     status = error.status
     if status == 401:
-        return current_app.login_manager.unauthorized()
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if status == 404:  # never says why: the thing may exist and be hidden from this reader
         return _render(404)
     refusal = g.pop("on_refusal", None)
@@ -169,7 +169,7 @@ def _is_api() -> bool:
 
 
 def _default_description(error: HTTPException) -> str:
-    return type(error).description
+    return type(error).description or ""
 
 
 def _too_many(_error: HTTPException):

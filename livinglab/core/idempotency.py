@@ -23,14 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase, db
 
 POLL_SECONDS = 0.05  # a duplicate waits for the first answer this often
 SWEEP_EVERY = timedelta(minutes=10)
 _last_sweep: list[datetime] = []  # per process: when expired keys were last deleted
 
 
-class IdempotencyKey(db.Model):
+class IdempotencyKey(ModelBase):
     __tablename__ = "idempotency_key"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,7 +152,9 @@ def complete(user_id: int, key: str, fingerprint: str, answer: Answer) -> None:
     where = (IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     db.session.rollback()  # the request's own work is committed or was not to be kept
     updated = db.session.execute(sa.update(IdempotencyKey).where(*where).values(**values))
-    if not updated.rowcount:  # the handler rolled the claim back and then wrote anyway
+    if not getattr(
+        updated, "rowcount", 0
+    ):  # the handler rolled the claim back and then wrote anyway
         now = utcnow()
         db.session.add(
             IdempotencyKey(

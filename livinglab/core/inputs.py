@@ -218,7 +218,7 @@ class InputRequest(Request):
     _view_args: dict[str, Any] | None = None
 
     @property
-    def view_args(self) -> dict[str, Any] | None:  # type: ignore[override]
+    def view_args(self) -> dict[str, Any] | None:
         return self._view_args
 
     @view_args.setter

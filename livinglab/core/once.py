@@ -17,6 +17,7 @@ import re
 import secrets
 
 from flask import Flask, Response, current_app, flash, g, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,7 +44,7 @@ def _content_digest() -> str:
     return digest.hexdigest()
 
 
-def _before() -> Response | tuple[str, int] | None:
+def _before() -> ResponseReturnValue | None:
     if request.method != "POST" or request.blueprint == "api":
         return None
     nonce = request.form.get(FIELD, "")

@@ -105,7 +105,7 @@ def comment_counts(challenge_ids: list[int]) -> dict[int, int]:
         )
         .group_by(Comment.challenge_id)
     ).all()
-    return dict(rows)
+    return {challenge_id: n for challenge_id, n in rows if challenge_id is not None}
 
 
 def with_author(comment_id: int) -> Comment | None:

@@ -56,9 +56,11 @@ def permalink(comment_id: int):
     comment, target = _comment_and_target(comment_id)
     top_id = comment.id
     while comment.parent_id is not None:  # at most two steps up: threads are three levels deep
-        comment = db.session.get(Comment, comment.parent_id)
+        comment = db.session.get_one(Comment, comment.parent_id)
         top_id = comment.id
     top = queries.with_author(top_id)
+    if top is None:  # deleted between the two reads
+        abort(404)
     replies = queries.subtree(top)
     return render_template(
         "discussion/branch.html",

@@ -64,4 +64,4 @@ def replication_counts(pilot_ids: list[int]) -> dict[int, int]:
         .where(Pilot.origin_id.in_(pilot_ids))
         .group_by(Pilot.origin_id)
     )
-    return {origin: n for origin, n in rows}
+    return {origin: n for origin, n in rows if origin is not None}

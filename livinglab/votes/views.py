@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -14,7 +15,7 @@ from livinglab.votes import services
 bp = Blueprint("votes", __name__)
 
 
-def _vote_action(idea_id: int, action) -> Response:
+def _vote_action(idea_id: int, action) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     # A refusal of timing or budget (409) goes back with its message; 401/403/404 are the
