@@ -14,6 +14,7 @@ from livinglab.accounts.passwords import hash_password
 from livinglab.challenges.models import Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
 from livinglab.database import utcnow
+from livinglab.demo_day import play
 from livinglab.extensions import db
 from livinglab.ideas.models import Coauthor, Idea, InvitationStatus
 
@@ -249,8 +250,6 @@ def seed() -> dict[str, int]:
     db.session.flush()
     _seed_ideas(users, now)
     db.session.commit()
-    from livinglab.demo_day import play
-
     play(password_hash)
     return {
         "ideas": db.session.scalar(sa.select(sa.func.count(Idea.id))) or 0,

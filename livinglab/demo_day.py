@@ -18,6 +18,7 @@ from livinglab.audit.models import AuditEntry
 from livinglab.audit.services import replay_clock
 from livinglab.challenges import services as challenges
 from livinglab.challenges.models import Challenge, Phase
+from livinglab.challenges.queries import CHALLENGE_EAGER
 from livinglab.cities.models import City
 from livinglab.database import utcnow
 from livinglab.discussion import services as discussion
@@ -66,8 +67,6 @@ def _extra(email: str, name: str, slug: str, password_hash: str) -> User:
 
 
 def _challenge(challenge_id: int) -> Challenge:
-    from livinglab.challenges.queries import CHALLENGE_EAGER
-
     return db.session.scalar(
         sa.select(Challenge).where(Challenge.id == challenge_id).options(*CHALLENGE_EAGER)
     )

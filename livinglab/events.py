@@ -1,24 +1,109 @@
-"""Domain events: what happened, published by the services once it is committed.
+"""Domain events: what happened, published by the services; every side effect subscribes.
+
+The transaction rule, in one sentence: **a service call is one transaction — it checks the
+policy, writes, sends its before-commit events (whose receivers write audit rows,
+notifications and follows into the same session), commits with :func:`commit`, and only then
+runs what receivers deferred (:func:`on_commit`) and sends its after-commit events.**
+
+So a failing receiver rolls the whole action back (nothing half-written), and nothing is
+announced (broadcasts, unread counts) that could still roll back.
 
 The ground floor: this module imports nothing from the domains, so every domain may publish
-and any part (broadcasts today; email, webhooks later) may subscribe without the publisher
-knowing. Receivers are connected in one place (livinglab.realtime.subscriptions, wired by
-setup.py), so what follows an action can be read in one file.
-
-The contract of every signal here: it is sent AFTER ``db.session.commit()``, so a receiver
-never announces a write that could still roll back, and a receiver may use the session (a
-new transaction). Work that must be atomic with the action (audit rows, notification rows,
-follows) stays in the service, inside the transaction.
+and any part may subscribe without the publisher knowing. Receivers are connected in one
+place each (livinglab.audit/notifications/follows/realtime ``subscriptions``), all wired by
+setup.py, so what follows an action can be read in a few short files.
 
 Each signal is sent with the changed object as the sender; the keyword arguments are listed
-next to it.
+next to it. Services send before-commit signals with :func:`send` (rolls back if a receiver
+fails); after-commit signals are sent with ``signal.send`` once :func:`commit` returned.
 """
 
 from __future__ import annotations
 
-from blinker import Namespace
+from collections.abc import Callable
+from typing import Any
+
+from blinker import Namespace, Signal
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from livinglab.extensions import db
 
 _signals = Namespace()
+_AFTER_COMMIT = "livinglab.after_commit"
+
+
+def send(signal: Signal, sender: Any, **kwargs: Any) -> None:
+    """Sends a before-commit event; if a receiver fails, the whole action is rolled back."""
+    try:
+        signal.send(sender, **kwargs)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def on_commit(callback: Callable[[], Any]) -> None:
+    """Runs ``callback`` once the current transaction is committed by :func:`commit` (never
+    if it rolls back): how a before-commit receiver announces what it wrote."""
+    session = db.session()  # the scoped session's current Session
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even of nothing written, drops the callback
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def commit() -> None:
+    """Commits the service's transaction, then runs what its receivers deferred."""
+    db.session.commit()
+    for callback in db.session.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+_WROTE = "livinglab.wrote"
+
+
+def has_pending_writes() -> bool:
+    """Whether the current transaction holds writes not yet committed (flushed or not): a
+    service that starts its own transaction refuses to commit someone else's work."""
+    session = db.session
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_writes(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_deferred(session: Session, previous_transaction: Any) -> None:
+    # A rolled-back action announces nothing: drop what its receivers deferred.
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+        session.info.pop(_WROTE, None)
+
+
+# ---- Before commit: sent inside the action's transaction, with events.send. ----------------
+# Receivers add rows to db.session and never commit.
+
+# sender: the new Challenge (flushed, has an id); actor: the proposer.
+challenge_proposed = _signals.signal("challenge-proposed")
+# sender: the edited Challenge; actor: who edited it.
+challenge_edited = _signals.signal("challenge-edited")
+# sender: the Challenge, in its new phase; actor; previous: the Phase it had; reason: str.
+challenge_phase_changing = _signals.signal("challenge-phase-changing")
+# sender: the hidden object; content: its moderation.Content; flags: distinct reporters;
+# city_id: the city whose log shows it.
+content_auto_hidden = _signals.signal("content-auto-hidden")
+# sender: the hidden or restored object; content: its moderation.Content; actor: the
+# moderator; hide: bool; reason: str; city_id: the city whose log shows it.
+content_decided = _signals.signal("content-decided")
+
+# ---- After commit: sent once the action is committed, with signal.send. ---------------------
+# A receiver never announces a write that could still roll back; it may use the session.
 
 # sender: the Idea, freshly submitted.
 idea_submitted = _signals.signal("idea-submitted")

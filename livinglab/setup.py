@@ -46,12 +46,25 @@ def init_extensions(app: Flask) -> None:
     from livinglab.accounts.session import init_login
 
     init_login(app, login_manager)
-    # Handlers must be declared before the first server exists, or later binds lose them.
-    from livinglab.discussion import events as discussion_events  # noqa: F401
-    from livinglab.realtime import events  # noqa: F401
-    from livinglab.realtime.subscriptions import connect_all
+    from livinglab.content import register_all
 
-    connect_all()
+    register_all()  # each domain declares its kinds of content (livinglab.content)
+    # Handlers must be declared before the first server exists, or later binds lose them.
+    from livinglab.audit import subscriptions as audit_subscriptions
+    from livinglab.discussion import events as discussion_events  # noqa: F401
+    from livinglab.follows import subscriptions as follows_subscriptions
+    from livinglab.notifications import subscriptions as notifications_subscriptions
+    from livinglab.realtime import events  # noqa: F401
+    from livinglab.realtime import subscriptions as realtime_subscriptions
+
+    # Every side effect of an action, in one list: in-transaction ones, then announcements.
+    for subscriptions in (
+        audit_subscriptions,
+        notifications_subscriptions,
+        follows_subscriptions,
+        realtime_subscriptions,
+    ):
+        subscriptions.connect_all()
 
     bind_socketio(app)
 

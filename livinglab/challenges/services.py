@@ -11,15 +11,12 @@ from flask_babel import lazy_ngettext
 
 from livinglab import events, policy
 from livinglab.accounts.models import User
-from livinglab.audit.services import record
 from livinglab.challenges.models import THEMES, Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import follow, follower_ids
 from livinglab.i18n import content_language_for, supported
-from livinglab.notifications.services import notify, push_unread_count
 
 LIMITS = {"title": 160, "summary": 500, "body": 20_000}
 
@@ -116,9 +113,8 @@ def propose(user: User, data: ChallengeInput) -> Challenge:
     _apply(challenge, data, text, lead, cohosts)
     db.session.add(challenge)
     db.session.flush()
-    record(user, "challenge.proposed", challenge, city_id=lead.id)
-    follow(user.id, "challenge", challenge.id, commit=False)
-    db.session.commit()
+    events.send(events.challenge_proposed, challenge, actor=user)  # audit, follow
+    events.commit()
     return challenge
 
 
@@ -139,9 +135,8 @@ def edit(user: User, challenge: Challenge, data: ChallengeInput) -> None:
         raise Invalid(message, {"lead_city": message}, status=403)
     _apply(challenge, data, text, lead, cohosts)
     challenge.updated_at = utcnow()
-    if challenge.is_published:
-        record(user, "challenge.edited", challenge, city_id=challenge.lead_city_id)
-    db.session.commit()
+    events.send(events.challenge_edited, challenge, actor=user)  # audit
+    events.commit()
 
 
 def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str = "") -> None:
@@ -171,31 +166,9 @@ def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str 
         challenge.published_at = utcnow()
     if to_phase == Phase.declined:
         challenge.decline_reason = reason
-    action = {Phase.open: "challenge.published", Phase.declined: "challenge.declined"}.get(
-        to_phase, "challenge.phase_changed"
+    # Audit and the followers' notifications, in this transaction.
+    events.send(
+        events.challenge_phase_changing, challenge, actor=user, previous=previous, reason=reason
     )
-    record(
-        user,
-        action,
-        challenge,
-        city_id=challenge.lead_city_id,
-        previous=previous.value,
-        phase=to_phase.value,
-        reason=reason,
-    )
-    recipients = follower_ids("challenge", challenge.id) | (
-        {challenge.proposer_id} if challenge.proposer_id else set()
-    )
-    recipients.discard(user.id)
-    link = f"/challenges/{challenge.id}"
-    for user_id in recipients:
-        if to_phase == Phase.declined:
-            notify(user_id, "challenge_declined", link=link, title=challenge.title, reason=reason)
-        else:
-            notify(
-                user_id, "challenge_phase", link=link, title=challenge.title, phase=to_phase.value
-            )
-    db.session.commit()
+    events.commit()
     events.challenge_phase_changed.send(challenge, previous=previous)
-    for user_id in recipients:
-        push_unread_count(user_id)

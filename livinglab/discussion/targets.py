@@ -1,21 +1,20 @@
-"""What a discussion hangs on: a challenge, an idea (and, with the pilots issue, a pilot)."""
+"""What a discussion hangs on: any commentable kind of the content registry (livinglab.content).
+
+Challenges, ideas and pilots register themselves as commentable; this module asks the
+registry, so a new kind of content gets a discussion without a change here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
-from livinglab import policy
-from livinglab.challenges.models import Challenge
+from livinglab import content
 from livinglab.core.inputs import id_text
-from livinglab.extensions import db
-from livinglab.ideas.models import Idea
-from livinglab.realtime.broadcast import PUBLIC_ROOM_KINDS, room_for
+from livinglab.realtime.broadcast import room_for
 
-ROOM_TYPES = PUBLIC_ROOM_KINDS
+# A live view: ``kind in ROOM_TYPES`` asks the registry at the time of the check.
+ROOM_TYPES = content.COMMENTABLE
 
 
 @dataclass
@@ -41,61 +40,44 @@ class Target:
         return self.obj.moderation_city_ids
 
 
-def challenge_target(challenge: Challenge) -> Target:
-    authors = {challenge.proposer_id} - {None}
+def target_of(kind_name: str, obj: Any) -> Target:
+    """The discussion target of a loaded object of a commentable kind."""
+    kind = content.get(kind_name)
+    assert kind is not None and kind.commentable, kind_name
     return Target(
-        "challenge",
-        challenge.id,
-        challenge,
-        challenge.title,
-        f"/challenges/{challenge.id}",
-        challenge.id,
-        authors,
+        kind.name,
+        obj.id,
+        obj,
+        kind.title_of(obj),
+        kind.url_of(obj),
+        kind.challenge_id_of(obj),
+        set(kind.owner_ids(obj)),
     )
 
 
-def idea_target(idea: Idea) -> Target:
-    return Target(
-        "idea", idea.id, idea, idea.title, f"/ideas/{idea.id}", idea.challenge_id, idea.author_ids
-    )
+def challenge_target(challenge: Any) -> Target:
+    return target_of("challenge", challenge)
+
+
+def idea_target(idea: Any) -> Target:
+    return target_of("idea", idea)
 
 
 def pilot_target(pilot: Any) -> Target:
-    title = f"{pilot.idea.title} · {pilot.city.name}"
-    return Target(
-        "pilot", pilot.id, pilot, title, f"/pilots/{pilot.id}", pilot.challenge_id, pilot.team_ids
-    )
+    return target_of("pilot", pilot)
 
 
 def resolve(target_type: str, target_id: Any) -> Target | None:
     """The target if it exists; whether it may be read or discussed is the caller's check."""
-    if target_type not in ROOM_TYPES:
+    kind = content.get(target_type)
+    if kind is None or not kind.commentable:
         return None
     try:
         ident = int(target_id)
     except (TypeError, ValueError):
         return None
-    if target_type == "pilot":
-        from livinglab.pilots.services import load
-
-        pilot = load(ident)
-        return None if pilot is None else pilot_target(pilot)
-    if target_type == "challenge":
-        challenge = db.session.scalar(
-            sa.select(Challenge)
-            .where(Challenge.id == ident)
-            .options(selectinload(Challenge.cohost_cities))
-        )
-        return None if challenge is None else challenge_target(challenge)
-    idea = db.session.scalar(
-        sa.select(Idea)
-        .where(Idea.id == ident)
-        .options(
-            selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
-            selectinload(Idea.coauthors),
-        )
-    )
-    return None if idea is None else idea_target(idea)
+    obj = kind.load_one(ident)
+    return None if obj is None else target_of(kind.name, obj)
 
 
 def parse_room(room: Any) -> tuple[str, str] | None:
@@ -108,9 +90,6 @@ def parse_room(room: Any) -> tuple[str, str] | None:
 
 
 def readable(user: Any, target: Target) -> bool:
-    """Anyone may read the discussion of published content."""
-    if target.type == "pilot":
-        return True  # pilots are public from their approval on
-    if target.type == "challenge":
-        return bool(policy.can_view_challenge(user, target.obj)) and target.is_published
-    return bool(policy.can_view_idea(user, target.obj)) and target.is_published
+    """Whoever may see the content may read its discussion (the kind's ``visible_to``)."""
+    kind = content.get(target.type)
+    return kind is not None and bool(kind.visible_to(user, target.obj))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from livinglab.database import UTCDateTime, utcnow
 from livinglab.extensions import db
 
-FOLLOWABLE = ("challenge", "idea", "pilot")
+# Which kinds may be followed is declared by each kind (livinglab.content).
 
 
 class Follow(db.Model):

@@ -3,17 +3,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from livinglab import content
 from livinglab.extensions import db
-from livinglab.follows.models import FOLLOWABLE, Follow
+from livinglab.follows.models import Follow
 
 
-def follow(user_id: int, target_type: str, target_id: int, *, commit: bool = True) -> None:
-    """Idempotent: following twice leaves one row."""
-    assert target_type in FOLLOWABLE
-    if is_following(user_id, target_type, target_id):
-        return
-    if not commit:
+def add_follow(user_id: int, target_type: str, target_id: int) -> None:
+    """Adds the follow to the current transaction (idempotent), for a receiver or a service
+    that commits it together with the action that caused it."""
+    assert target_type in content.FOLLOWABLE, target_type
+    if not is_following(user_id, target_type, target_id):
         db.session.add(Follow(user_id=user_id, target_type=target_type, target_id=target_id))
+
+
+def follow(user_id: int, target_type: str, target_id: int) -> None:
+    """A member's own follow, one transaction. Idempotent: following twice leaves one row."""
+    assert target_type in content.FOLLOWABLE, target_type
+    if is_following(user_id, target_type, target_id):
         return
     try:
         with db.session.begin_nested():

@@ -18,7 +18,7 @@ from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import follow
+from livinglab.follows.services import add_follow
 from livinglab.i18n import content_language_for, supported
 from livinglab.ideas import attachments
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
@@ -116,7 +116,7 @@ def submit(
     db.session.flush()
     attachments.attach(idea, user, files, existing=0)
     _invite(idea, user, members)
-    follow(user.id, "idea", idea.id, commit=False)
+    add_follow(user.id, "idea", idea.id)
     db.session.commit()
     events.idea_submitted.send(idea)
     for member in members:
@@ -181,7 +181,7 @@ def respond(user: User, idea: Idea, *, accept: bool) -> None:
             name=user.display_name,
         )
     if accept:
-        follow(user.id, "idea", idea.id, commit=False)
+        add_follow(user.id, "idea", idea.id)
     db.session.commit()
     if idea.author_id:
         push_unread_count(idea.author_id)

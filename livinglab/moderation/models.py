@@ -9,7 +9,7 @@ from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
 from livinglab.extensions import db
 
-FLAGGABLE = ("comment", "challenge", "idea")
+# Which kinds may be flagged is declared by each kind (livinglab.content).
 FLAGS_TO_HIDE = 3
 
 

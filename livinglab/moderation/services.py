@@ -8,20 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from livinglab import events, policy
+from livinglab import content, events, policy
 from livinglab.accounts.models import Role
-from livinglab.audit.services import record
-from livinglab.challenges.models import Challenge
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
-from livinglab.discussion.models import Comment
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.ideas.models import Idea
-from livinglab.moderation.models import FLAGGABLE, FLAGS_TO_HIDE, Flag
-from livinglab.notifications.services import notify, push_unread_count
+from livinglab.moderation.models import FLAGS_TO_HIDE, Flag
 
 REASON_MAX = 500
 
@@ -44,77 +38,49 @@ class Content:
 
 def load_content(content_type: str, content_id: Any) -> Content | None:
     ident = id_text(content_id)
-    if content_type not in FLAGGABLE or ident is None:
+    if content_type not in content.FLAGGABLE or ident is None:
         return None
     return load_contents([(content_type, ident)]).get((content_type, ident))
 
 
 def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]:
-    """Many flagged items in a few queries (one per kind, plus their challenges)."""
-    wanted: dict[str, set[int]] = {kind: set() for kind in FLAGGABLE}
-    for kind, ident in keys:
-        wanted[kind].add(ident)
-    comments = (
-        list(db.session.scalars(sa.select(Comment).where(Comment.id.in_(wanted["comment"]))))
-        if wanted["comment"]
-        else []
-    )
-    idea_ids = wanted["idea"] | {c.target_id for c in comments if c.target_type == "idea"}
-    ideas = (
-        {i.id: i for i in db.session.scalars(sa.select(Idea).where(Idea.id.in_(idea_ids)))}
-        if idea_ids
-        else {}
-    )
-    challenge_ids = (
-        wanted["challenge"]
-        | {i.challenge_id for i in ideas.values()}
-        | {c.challenge_id for c in comments}
-    )
-    challenges = {
-        c.id: c
-        for c in db.session.scalars(
-            sa.select(Challenge)
-            .where(Challenge.id.in_(challenge_ids - {None}))
-            .options(selectinload(Challenge.cohost_cities))
-        )
+    """Many flagged items in a few queries: one load per flaggable kind of the content
+    registry, then one per kind of what they hang on (a comment's challenge, idea, pilot)."""
+    wanted: dict[str, set[int]] = {}
+    for kind_name, ident in keys:
+        if kind_name in content.FLAGGABLE:
+            wanted.setdefault(kind_name, set()).add(ident)
+    loaded = {name: content.get(name).load(ids) for name, ids in wanted.items()}  # type: ignore[union-attr]
+    parent_keys: dict[str, set[int]] = {}
+    for name, objs in loaded.items():
+        kind = content.get(name)
+        for obj in objs.values():
+            if (parent := kind.parent_of(obj)) is not None:  # type: ignore[union-attr]
+                parent_keys.setdefault(parent[0], set()).add(parent[1])
+    parents = {
+        name: kind.load(ids)
+        for name, ids in parent_keys.items()
+        if (kind := content.get(name)) is not None
     }
-    pilot_ids = {c.target_id for c in comments if c.target_type == "pilot"}
-    pilot_cities = {}
-    if pilot_ids:
-        from livinglab.pilots.models import Pilot
-
-        pilot_cities = dict(
-            db.session.execute(
-                sa.select(Pilot.id, Pilot.city_id).where(Pilot.id.in_(pilot_ids))
-            ).all()
-        )
     found: dict[tuple[str, int], Content] = {}
-    for ident in wanted["challenge"]:
-        if (c := challenges.get(ident)) is not None:
-            found[("challenge", ident)] = Content(
-                "challenge", c, c.proposer_id, c.host_city_ids, c.title, f"/challenges/{ident}"
+    for name, objs in loaded.items():
+        kind = content.get(name)
+        assert kind is not None
+        for ident, obj in objs.items():
+            parent_key = kind.parent_of(obj)
+            named_by, named_kind = obj, kind
+            if parent_key is not None:
+                # A comment is named after, and moderated by the cities of, what it discusses;
+                # under a pilot, its own city's representatives moderate.
+                named_kind = content.get(parent_key[0])
+                named_by = parents.get(parent_key[0], {}).get(parent_key[1])
+            if named_by is None or named_kind is None:
+                title, cities = "", set()
+            else:
+                title, cities = named_kind.title_of(named_by), named_by.moderation_city_ids
+            found[(name, ident)] = Content(
+                name, obj, obj.author_id, set(cities), title, kind.url_of(obj)
             )
-    for ident in wanted["idea"]:
-        if (i := ideas.get(ident)) is not None:
-            host = challenges[i.challenge_id].host_city_ids
-            found[("idea", ident)] = Content(
-                "idea", i, i.author_id, host, i.title, f"/ideas/{ident}"
-            )
-    for comment in comments:
-        challenge = challenges.get(comment.challenge_id)
-        title = challenge.title if challenge else ""
-        if comment.target_type == "idea" and comment.target_id in ideas:
-            title = ideas[comment.target_id].title
-        link = f"/{comment.target_type}s/{comment.target_id}#comment-{comment.id}"
-        cities = challenge.host_city_ids if challenge else set()
-        if comment.target_type == "pilot":
-            # Under a pilot, its own city's representatives moderate.
-            cities = (
-                {pilot_cities[comment.target_id]} if comment.target_id in pilot_cities else set()
-            )
-        found[("comment", comment.id)] = Content(
-            "comment", comment, comment.author_id, cities, title, link
-        )
     return found
 
 
@@ -160,20 +126,17 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
         content.obj.hidden_reason = str(
             _l("Hidden after reports from members, until a moderator decides.")
         )
-        record(
-            None,
-            "moderation.auto_hidden",
+        # Audit and the author's notification, in this transaction.
+        events.send(
+            events.content_auto_hidden,
             content.obj,
-            city_id=_first_host(content),
+            content=content,
             flags=open_flags,
+            city_id=_first_host(content),
         )
-        if content.author_id:
-            notify(content.author_id, "moderation_flagged", link=content.link, title=content.title)
-    db.session.commit()
+    events.commit()
     if hid:
         events.content_moderated.send(content.obj, kind=content.type, hidden=True)
-        if content.author_id:
-            push_unread_count(content.author_id)
     return hid
 
 
@@ -197,20 +160,18 @@ def decide(user: Any, content: Content, *, hide: bool, reason: Any) -> None:
         .values(resolved_at=utcnow())
     )
     city = user.city_id if user.role == Role.city_rep else _first_host(content)
-    record(
-        user,
-        "moderation.hidden" if hide else "moderation.restored",
+    # Audit and the author's notification, in this transaction.
+    events.send(
+        events.content_decided,
         content.obj,
-        city_id=city,
+        content=content,
+        actor=user,
+        hide=hide,
         reason=text,
+        city_id=city,
     )
-    if content.author_id:
-        kind = "moderation_hidden" if hide else "moderation_restored"
-        notify(content.author_id, kind, link=content.link, title=content.title, reason=text)
-    db.session.commit()
+    events.commit()
     events.content_moderated.send(content.obj, kind=content.type, hidden=hide)
-    if content.author_id:
-        push_unread_count(content.author_id)
 
 
 def queue_for(user: Any) -> list[tuple[Content, int, list[str]]]:

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from livinglab.accounts.labels import role_label
+from livinglab.challenges.labels import phase_label
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification, NotificationMute
@@ -130,9 +132,6 @@ def push_unread_counts(user_ids: Iterable[int]) -> None:
 
 
 def text_of(note: Notification) -> str:
-    from livinglab.accounts.labels import role_label
-    from livinglab.challenges.labels import phase_label
-
     template = MESSAGES.get(note.kind)
     if template is None:
         return _("You have a new notification.")

@@ -13,7 +13,7 @@ from livinglab.audit.services import record
 from livinglab.cities.models import City
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import follow, follower_ids
+from livinglab.follows.services import add_follow, follower_ids
 from livinglab.ideas.models import Idea, IdeaStatus
 from livinglab.notifications.services import notify_many, push_unread_counts
 from livinglab.pilots.models import Decision, DecisionKind, Pilot
@@ -87,7 +87,7 @@ def decide(
     told = notify_many(watchers, kind_key, link=link, title=idea.title, city=city.name, reason=text)
     if pilot:
         for member_id in idea.author_ids:
-            follow(member_id, "pilot", pilot.id, commit=False)
+            add_follow(member_id, "pilot", pilot.id)
     db.session.commit()
     if idea.status != previous:
         events.idea_status_changed.send(idea, previous=previous)

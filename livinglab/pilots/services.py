@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import follow, follower_ids
+from livinglab.follows.services import add_follow, follower_ids
 from livinglab.ideas.models import Idea
 from livinglab.notifications.services import notify_many, push_unread_counts
 from livinglab.pilots.models import (
@@ -35,20 +36,27 @@ LESSONS = ("lessons_worked", "lessons_failed", "lessons_costs", "lessons_circula
 TEXT_MAX = 5000
 
 
+# What a pilot's page, its discussion and the policy read: loaded up front, never lazily.
+PILOT_EAGER = (
+    selectinload(Pilot.idea).selectinload(Idea.coauthors),
+    selectinload(Pilot.idea).selectinload(Idea.author),
+    selectinload(Pilot.challenge).selectinload(Challenge.theme_rows),
+    selectinload(Pilot.city),
+    selectinload(Pilot.origin).selectinload(Pilot.city),
+    selectinload(Pilot.milestones).selectinload(Milestone.evidence_attachment),
+    selectinload(Pilot.indicators).selectinload(Indicator.values),
+)
+
+
 def load(pilot_id: int) -> Pilot | None:
-    return db.session.scalar(
-        sa.select(Pilot)
-        .where(Pilot.id == pilot_id)
-        .options(
-            selectinload(Pilot.idea).selectinload(Idea.coauthors),
-            selectinload(Pilot.idea).selectinload(Idea.author),
-            selectinload(Pilot.challenge).selectinload(Challenge.theme_rows),
-            selectinload(Pilot.city),
-            selectinload(Pilot.origin).selectinload(Pilot.city),
-            selectinload(Pilot.milestones).selectinload(Milestone.evidence_attachment),
-            selectinload(Pilot.indicators).selectinload(Indicator.values),
-        )
-    )
+    return db.session.scalar(sa.select(Pilot).where(Pilot.id == pilot_id).options(*PILOT_EAGER))
+
+
+def load_many(ids: Collection[int]) -> dict[int, Pilot]:
+    if not ids:
+        return {}
+    query = sa.select(Pilot).where(Pilot.id.in_(ids)).options(*PILOT_EAGER)
+    return {p.id: p for p in db.session.scalars(query)}
 
 
 def _text(value: Any, field: str, required: bool = True, limit: int = TEXT_MAX) -> str:
@@ -250,7 +258,7 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
         origin_id=origin.id,
         origin_city_id=origin.city_id,
     )
-    follow(user.id, "pilot", copy.id, commit=False)
+    add_follow(user.id, "pilot", copy.id)
     watchers = (follower_ids("pilot", origin.id) | origin.team_ids) - {user.id}
     told = notify_many(
         watchers,

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from livinglab.accounts.models import ProfileKind, Role, User
+from livinglab.accounts.models import ProfileKind, Role, RoleRequest, User
 from livinglab.accounts.passwords import verify_password
 from livinglab.accounts.services import active_admin_count
 from livinglab.audit.models import AuditEntry
@@ -23,7 +23,10 @@ from livinglab.audit.services import record
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid
 from livinglab.extensions import db
+from livinglab.ideas.models import Coauthor, InvitationStatus
 from livinglab.realtime.broadcast import end_member_sockets
+from livinglab.votes.models import Vote
+from livinglab.votes.services import announce_count
 
 # Secrets are never exported, not even to their owner: they are only hashes anyway.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
@@ -106,16 +109,10 @@ def delete_account(user: User, password: str) -> None:
         raise Conflict(
             _l("The last administrator cannot delete their account: appoint another first.")
         )
-    from livinglab.ideas.models import Coauthor, InvitationStatus
-    from livinglab.votes.models import Vote
-    from livinglab.votes.services import announce_count
-
     voted = db.session.scalars(sa.select(Vote.idea_id).where(Vote.user_id == user.id)).all()
     for name in PERSONAL_TABLES:
         table = db.metadata.tables[name]
         db.session.execute(sa.delete(table).where(table.c.user_id == user.id))
-    from livinglab.accounts.models import RoleRequest
-
     # A request's motivation is personal; what was decided stays in the audit log.
     db.session.execute(sa.delete(RoleRequest).where(RoleRequest.user_id == user.id))
     db.session.execute(

@@ -103,12 +103,6 @@ def averages(reviews: list[Review]) -> dict[str, float]:
     return {name: sum(getattr(r, name) for r in reviews) / len(reviews) for name in CRITERION_NAMES}
 
 
-def count_for(idea_id: int) -> int:
-    return (
-        db.session.scalar(sa.select(sa.func.count(Review.id)).where(Review.idea_id == idea_id)) or 0
-    )
-
-
 def queue(user: Any, *, theme: str = "", city: str = "") -> sa.Select:
     """Ideas this expert may still review: not theirs, not yet reviewed, in a live challenge."""
     reviewed = sa.select(Review.idea_id).where(Review.expert_id == user.id)

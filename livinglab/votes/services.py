@@ -27,8 +27,13 @@ from livinglab.votes.models import Vote
 
 def _lock_member(user_id: int) -> None:
     """Starts a fresh transaction holding the member's row lock (PostgreSQL) or the write
-    lock (SQLite): concurrent votes of one member then run one after the other."""
-    db.session.commit()  # nothing read before this point can be stale
+    lock (SQLite): concurrent votes of one member then run one after the other.
+
+    A vote is its own transaction: it ends the caller's read-only one (so nothing read before
+    is stale) but refuses to commit writes the caller left pending."""
+    if events.has_pending_writes():
+        raise RuntimeError("A vote starts its own transaction: commit or roll back first.")
+    db.session.commit()  # only reads to end: nothing is written by this commit
     db.session.execute(
         sa.update(User).where(User.id == user_id).values(session_version=User.session_version)
     )

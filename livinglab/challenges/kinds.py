@@ -1,0 +1,44 @@
+"""Challenges as content: commentable, followable and flaggable (livinglab.content)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from livinglab import content, policy
+from livinglab.challenges.models import Challenge
+from livinglab.extensions import db
+
+
+def load(ids: Collection[int]) -> dict[int, Challenge]:
+    """With the co-hosts, which the policy and the moderators' cities read."""
+    if not ids:
+        return {}
+    query = (
+        sa.select(Challenge)
+        .where(Challenge.id.in_(ids))
+        .options(selectinload(Challenge.cohost_cities))
+    )
+    return {c.id: c for c in db.session.scalars(query)}
+
+
+def visible_to(user: Any, challenge: Challenge) -> bool:
+    return bool(policy.can_view_challenge(user, challenge)) and challenge.is_published
+
+
+KIND = content.register(
+    "challenge",
+    Challenge,
+    load=load,
+    title_of=lambda c: c.title,
+    url_of=lambda c: f"/challenges/{c.id}",
+    owner_ids=lambda c: {c.proposer_id} - {None},
+    visible_to=visible_to,
+    challenge_id_of=lambda c: c.id,
+    commentable=True,
+    followable=True,
+    flaggable=True,
+)
