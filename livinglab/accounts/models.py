@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.cities.models import City
 from livinglab.database import UTCDateTime, enum_column, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase, db
 
 
 class Role(StrEnum):
@@ -103,7 +103,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class RoleRequest(db.Model):
+class RoleRequest(ModelBase):
     """A member asking for the expert or city_rep role, and what became of it."""
 
     __tablename__ = "role_request"
@@ -124,7 +124,7 @@ class RoleRequest(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="raise")
 
 
-class LoginSession(db.Model):
+class LoginSession(ModelBase):
     """One sign-in on one device; its session and remember-me cookie live as long as the row."""
 
     __tablename__ = "login_session"
@@ -139,7 +139,7 @@ class LoginSession(db.Model):
     device: Mapped[str] = mapped_column(sa.String(80), default="")
 
 
-class ApiToken(db.Model):
+class ApiToken(ModelBase):
     """A personal access token. Only its SHA-256 is stored; the member sees it once."""
 
     __tablename__ = "api_token"

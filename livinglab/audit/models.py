@@ -8,10 +8,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 
-class AuditEntry(db.Model):
+class AuditEntry(ModelBase):
     """Who did what to which record, when. Never updated, never deleted."""
 
     __tablename__ = "audit_entry"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from livinglab.accounts.models import User
 from livinglab.cities.models import City
 from livinglab.database import UTCDateTime, enum_column, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase, db
 
 
 class Phase(StrEnum):
@@ -41,7 +41,7 @@ challenge_cohost = sa.Table(
 )
 
 
-class ChallengeTheme(db.Model):
+class ChallengeTheme(ModelBase):
     __tablename__ = "challenge_theme"
 
     challenge_id: Mapped[int] = mapped_column(
@@ -50,7 +50,7 @@ class ChallengeTheme(db.Model):
     theme: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
 
 
-class Challenge(db.Model):
+class Challenge(ModelBase):
     __tablename__ = "challenge"
 
     id: Mapped[int] = mapped_column(primary_key=True)

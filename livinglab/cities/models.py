@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 
-class City(db.Model):
+class City(ModelBase):
     """A partner municipality. Slugs are part of the public interface and never change."""
 
     __tablename__ = "city"

@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 from livinglab.realtime.broadcast import room_for
 
 MAX_DEPTH = 2  # a top-level comment, its replies, and replies to those: three levels
 MAX_BODY = 5000
 
 
-class Comment(db.Model):
+class Comment(ModelBase):
     """One comment. Deleting keeps the row (and so the thread's shape) but drops the text."""
 
     __tablename__ = "comment"

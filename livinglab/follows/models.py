@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 # Which kinds may be followed is declared by each kind (livinglab.content).
 
 
-class Follow(db.Model):
+class Follow(ModelBase):
     __tablename__ = "follow"
 
     id: Mapped[int] = mapped_column(primary_key=True)

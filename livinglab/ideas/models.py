@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge
 from livinglab.database import UTCDateTime, enum_column, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase, db
 from livinglab.reviews.models import Review
 from livinglab.uploads.models import Attachment
 
@@ -29,7 +29,7 @@ class InvitationStatus(StrEnum):
     declined = "declined"
 
 
-class Idea(db.Model):
+class Idea(ModelBase):
     __tablename__ = "idea"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Idea(db.Model):
         )
 
 
-class Coauthor(db.Model):
+class Coauthor(ModelBase):
     """A member invited onto an idea's team, and whether they accepted."""
 
     __tablename__ = "idea_coauthor"
@@ -117,7 +117,7 @@ class Coauthor(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
 
 
-class IdeaAttachment(db.Model):
+class IdeaAttachment(ModelBase):
     """An image or PDF shown on an idea, in the order its authors added them."""
 
     __tablename__ = "idea_attachment"

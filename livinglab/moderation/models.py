@@ -7,13 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 # Which kinds may be flagged is declared by each kind (livinglab.content).
 FLAGS_TO_HIDE = 3
 
 
-class Flag(db.Model):
+class Flag(ModelBase):
     """A member's report that some content breaks the rules; one per member and content."""
 
     __tablename__ = "flag"

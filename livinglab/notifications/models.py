@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 
-class Notification(db.Model):
+class Notification(ModelBase):
     """One entry in a member's list. Text is built from ``kind`` and ``params`` when shown,
     so it reads in the member's language of the moment. Repeated events on the same item
     (same ``group_key``) bump ``count`` on the unread entry instead of adding rows."""
@@ -33,7 +33,7 @@ class Notification(db.Model):
     )
 
 
-class NotificationMute(db.Model):
+class NotificationMute(ModelBase):
     """A kind of notification a member chose not to receive."""
 
     __tablename__ = "notification_mute"

@@ -10,7 +10,7 @@ from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
 from livinglab.database import UTCDateTime, enum_column, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase, db
 from livinglab.ideas.models import Idea
 from livinglab.uploads.models import Attachment
 
@@ -28,7 +28,7 @@ class DecisionKind(StrEnum):
     reject = "reject"
 
 
-class Decision(db.Model):
+class Decision(ModelBase):
     """A host city's public decision on an idea: approved (with its pilot) or rejected, and why."""
 
     __tablename__ = "decision"
@@ -48,7 +48,7 @@ class Decision(db.Model):
     __table_args__ = (sa.UniqueConstraint("idea_id", "city_id", name="uq_decision_once_per_city"),)
 
 
-class Pilot(db.Model):
+class Pilot(ModelBase):
     __tablename__ = "pilot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class Pilot(db.Model):
         return {self.city_id}
 
 
-class Milestone(db.Model):
+class Milestone(ModelBase):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,7 +129,7 @@ class Milestone(db.Model):
         return self.done_on is None and self.due_date is not None and self.due_date < today
 
 
-class PilotUpdate(db.Model):
+class PilotUpdate(ModelBase):
     """A post by the pilot team, with images."""
 
     __tablename__ = "pilot_update"
@@ -156,7 +156,7 @@ pilot_update_attachment = sa.Table(
 )
 
 
-class Indicator(db.Model):
+class Indicator(ModelBase):
     __tablename__ = "indicator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,7 +173,7 @@ class Indicator(db.Model):
     )
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(ModelBase):
     __tablename__ = "indicator_value"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 # The rubric: (column, what the expert scores from 1 to 5).
 CRITERIA = (
@@ -25,7 +25,7 @@ def _score() -> Mapped[int]:
     return mapped_column(sa.SmallInteger)
 
 
-class Review(db.Model):
+class Review(ModelBase):
     __tablename__ = "review"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,12 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import User
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 KINDS = ("image", "pdf")
 
 
-class Attachment(db.Model):
+class Attachment(ModelBase):
     """One stored file. Links to ideas or pilot updates live in their own tables."""
 
     __tablename__ = "attachment"

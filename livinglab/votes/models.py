@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livinglab.database import UTCDateTime, utcnow
-from livinglab.extensions import db
+from livinglab.extensions import ModelBase
 
 
-class Vote(db.Model):
+class Vote(ModelBase):
     """One member's vote for one idea. Counts are always COUNT(*) of these rows: nothing to drift."""
 
     __tablename__ = "vote"
