@@ -44,15 +44,22 @@ SCORES = {
 }
 
 
+def _present[T](found: T | None) -> T:
+    """Every row the day plays with was seeded or made earlier in the day."""
+    if found is None:
+        raise LookupError("the demo's data is not what the day expects")
+    return found
+
+
 def _person(slug: str, role: Role) -> User:
     prefix = {Role.participant: "participant", Role.expert: "expert", Role.city_rep: "cityrep"}
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(User).where(User.email == f"{prefix[role]}.{slug}@demo.livinglab.eu")
-    )
+    ).scalar_one()
 
 
 def _extra(email: str, name: str, slug: str, password_hash: str) -> User:
-    city = db.session.scalar(sa.select(City).where(City.slug == slug))
+    city = db.session.execute(sa.select(City).where(City.slug == slug)).scalar_one()
     user = User(
         email=email,
         display_name=name,
@@ -67,13 +74,13 @@ def _extra(email: str, name: str, slug: str, password_hash: str) -> User:
 
 
 def _challenge(challenge_id: int) -> Challenge:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(Challenge).where(Challenge.id == challenge_id).options(*CHALLENGE_EAGER)
-    )
+    ).scalar_one()
 
 
 def _idea(idea_id: int) -> Idea:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(Idea)
         .where(Idea.id == idea_id)
         .options(
@@ -81,7 +88,7 @@ def _idea(idea_id: int) -> Idea:
             selectinload(Idea.coauthors),
             selectinload(Idea.author),
         )
-    )
+    ).scalar_one()
 
 
 def play(password_hash: str) -> bool:
@@ -96,7 +103,9 @@ def play(password_hash: str) -> bool:
         replay_clock.set(datetime.combine(yesterday, time(hour, minute), tzinfo=utcnow().tzinfo))
 
     def admin() -> User:
-        return db.session.scalar(sa.select(User).where(User.email == "admin@demo.livinglab.eu"))
+        return db.session.execute(
+            sa.select(User).where(User.email == "admin@demo.livinglab.eu")
+        ).scalar_one()
 
     def part(slug: str) -> User:
         return _person(slug, Role.participant)
@@ -108,14 +117,14 @@ def play(password_hash: str) -> bool:
         return _person(slug, Role.expert)
 
     def member(user_id: int) -> User:
-        return db.session.get(User, user_id)
+        return db.session.get_one(User, user_id)
 
     def request_of(user_id: int) -> RoleRequest:
-        return db.session.scalar(
+        return db.session.execute(
             sa.select(RoleRequest)
             .where(RoleRequest.user_id == user_id)
             .options(selectinload(RoleRequest.user))
-        )
+        ).scalar_one()
 
     sara = _extra("sara.conti@demo.livinglab.eu", "Sara Conti", "pavia", password_hash).id
     spammer = _extra("deals@demo.livinglab.eu", "Best Deals 24", "besancon", password_hash).id
@@ -183,11 +192,13 @@ def play(password_hash: str) -> bool:
         ).id
         for minute, slug in ((15, "pavia"), (22, "iasi"), (31, "turku")):
             at(11, minute)
-            moderation.flag(part(slug), moderation.load_content("comment", comment), "Advertising")
+            moderation.flag(
+                part(slug), _present(moderation.load_content("comment", comment)), "Advertising"
+            )
         at(11, 45)
         moderation.decide(
             rep("hildesheim"),
-            moderation.load_content("comment", comment),
+            _present(moderation.load_content("comment", comment)),
             hide=True,
             reason="Advertising has no place in the Living Lab's discussions.",
         )
@@ -209,7 +220,8 @@ def play(password_hash: str) -> bool:
         at(15, 0)
         challenges.change_phase(rep("hildesheim"), _challenge(challenge), Phase.selection)
         at(15, 30)
-        pilot = decisions.decide(rep("hildesheim"), _idea(idea), "hildesheim", "approve")[1].id
+        approved = decisions.decide(rep("hildesheim"), _idea(idea), "hildesheim", "approve")[1]
+        pilot = _present(approved).id
         at(15, 40)
         decisions.decide(
             rep("pavia"),
@@ -219,10 +231,12 @@ def play(password_hash: str) -> bool:
             "Pavia's historic centre does not allow paint on its paving stones.",
         )
         at(16, 0)
-        pilots.change_status(rep("hildesheim"), pilots.load(pilot), "running")
-        pilots.add_milestone(rep("hildesheim"), pilots.load(pilot), "First ten signs up", None)
+        pilots.change_status(rep("hildesheim"), _present(pilots.load(pilot)), "running")
+        pilots.add_milestone(
+            rep("hildesheim"), _present(pilots.load(pilot)), "First ten signs up", None
+        )
         at(17, 20)
-        pilots.replicate(rep("coimbra"), pilots.load(pilot))
+        pilots.replicate(rep("coimbra"), _present(pilots.load(pilot)))
         at(18, 0)
         challenges.change_phase(rep("hildesheim"), _challenge(challenge), Phase.closed)
     finally:

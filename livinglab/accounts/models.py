@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.cities.models import City
 from livinglab.database import UTCDateTime, enum_column, utcnow
-from livinglab.extensions import ModelBase, db
+from livinglab.extensions import ModelBase
 
 
 class Role(StrEnum):
@@ -36,7 +37,7 @@ class RequestStatus(StrEnum):
 REQUESTABLE_ROLES = (Role.expert, Role.city_rep)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, ModelBase):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +63,12 @@ class User(UserMixin, db.Model):
     city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
 
     # Set per request, never stored: which sign-in this object was loaded for (see session.py).
-    login_key = None  # the secret of a LoginSession, or "api.<token id>" on a token socket
+    if TYPE_CHECKING:
+        # Declared for the type checker only: declarative refuses a non-Mapped[] annotation
+        # (MappedAnnotationError), and these must stay plain attributes, not columns.
+        login_key: str | None
+        login_session_id: int | None
+    login_key = None  # a LoginSession's secret, or "api.<token id>" on a token socket
     login_session_id = None
 
     def get_id(self) -> str:

@@ -24,7 +24,7 @@ from livinglab.pilots.models import Pilot
 from livinglab.votes.models import Vote
 
 
-def _public_ideas() -> sa.Select[tuple[Idea]]:
+def _public_ideas() -> sa.Select[Idea]:
     return (
         sa.select(Idea)
         .join(Challenge, Idea.challenge_id == Challenge.id)
@@ -38,7 +38,7 @@ def _public_ideas() -> sa.Select[tuple[Idea]]:
 
 def _rows(dataset: str) -> tuple[list[str], list[list]]:
     if dataset == "challenges":
-        items = db.session.scalars(
+        challenges = db.session.scalars(
             sa.select(Challenge)
             .where(Challenge.phase.in_(PUBLISHED_PHASES), Challenge.hidden_at.is_(None))
             .options(*CHALLENGE_EAGER)
@@ -67,17 +67,17 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
                 c.votes_per_member,
                 c.published_at.isoformat() if c.published_at else "",
             ]
-            for c in items
+            for c in challenges
         ]
     if dataset == "ideas":
-        items = db.session.scalars(_public_ideas().order_by(Idea.id))
+        ideas = db.session.scalars(_public_ideas().order_by(Idea.id))
         head = ["id", "challenge_id", "title", "summary", "status", "created_at"]
         return head, [
             [i.id, i.challenge_id, i.title, i.summary, i.status.value, i.created_at.isoformat()]
-            for i in items
+            for i in ideas
         ]
     if dataset == "pilots":
-        items = db.session.scalars(
+        pilots = db.session.scalars(
             sa.select(Pilot)
             .options(selectinload(Pilot.city), selectinload(Pilot.milestones))
             .order_by(Pilot.id)
@@ -104,7 +104,7 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
                 *p.progress,
                 p.created_at.isoformat(),
             ]
-            for p in items
+            for p in pilots
         ]
     public = _public_ideas().with_only_columns(Idea.id).subquery()
     counts = db.session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -72,7 +73,7 @@ def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
         )
     if data.language is not None and not supported(data.language):
         errors["language"] = _l("Choose a language.")
-    if errors:
+    if errors or lead is None:  # a missing lead is among the errors
         raise Invalid(_l("Please correct the marked fields."), errors)
     return text, lead, [cities[s] for s in cohost_slugs]
 
@@ -152,11 +153,15 @@ def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str 
         )
     previous = challenge.phase
     # Compare-and-set: two clicks or two representatives at once move the phase only once.
-    moved = db.session.execute(
-        sa.update(Challenge)
-        .where(Challenge.id == challenge.id, Challenge.phase == previous)
-        .values(phase=to_phase)
-        .execution_options(synchronize_session=False)
+    # Session.execute is typed as returning Result; a DML statement's is a CursorResult.
+    moved = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(Challenge)
+            .where(Challenge.id == challenge.id, Challenge.phase == previous)
+            .values(phase=to_phase)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if moved != 1:
         db.session.rollback()

@@ -69,8 +69,10 @@ def on_join(data: Any = None):
         return _error(404, _("This connection is closed."))
     replayed = 0
     if since is not None:
+        # Flask-SocketIO sets ``sid`` on Flask's request at run time; Request's type lacks it.
+        sid: str = request.sid  # type: ignore[attr-defined]
         for comment in services.replay_after(target, since):
-            broadcast.comment_replayed(request.sid, serialize(comment, comment.author))
+            broadcast.comment_replayed(sid, serialize(comment, comment.author))
             replayed += 1
     return {"ok": True, "room": target.room, "replayed": replayed}
 

@@ -50,12 +50,13 @@ def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]
     for kind_name, ident in keys:
         if kind_name in content.FLAGGABLE:
             wanted.setdefault(kind_name, set()).add(ident)
-    loaded = {name: content.get(name).load(ids) for name, ids in wanted.items()}  # type: ignore[union-attr]
+    # Every flaggable name is registered, so no wanted kind is dropped here.
+    kinds = {name: kind for name in wanted if (kind := content.get(name)) is not None}
+    loaded = {name: kind.load(wanted[name]) for name, kind in kinds.items()}
     parent_keys: dict[str, set[int]] = {}
     for name, objs in loaded.items():
-        kind = content.get(name)
         for obj in objs.values():
-            if (parent := kind.parent_of(obj)) is not None:  # type: ignore[union-attr]
+            if (parent := kinds[name].parent_of(obj)) is not None:
                 parent_keys.setdefault(parent[0], set()).add(parent[1])
     parents = {
         name: kind.load(ids)
@@ -64,11 +65,11 @@ def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]
     }
     found: dict[tuple[str, int], Content] = {}
     for name, objs in loaded.items():
-        kind = content.get(name)
-        assert kind is not None
+        kind = kinds[name]
         for ident, obj in objs.items():
             parent_key = kind.parent_of(obj)
-            named_by, named_kind = obj, kind
+            named_by: Any = obj
+            named_kind: content.Kind | None = kind
             if parent_key is not None:
                 # A comment is named after, and moderated by the cities of, what it discusses;
                 # under a pilot, its own city's representatives moderate.
@@ -113,13 +114,13 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
             )
     except IntegrityError:
         raise Conflict(_l("You have already flagged this.")) from None
-    open_flags = db.session.scalar(
+    open_flags = db.session.execute(
         sa.select(sa.func.count(sa.distinct(Flag.reporter_id))).where(
             Flag.content_type == content.type,
             Flag.content_id == content.id,
             Flag.resolved_at.is_(None),
         )
-    )
+    ).scalar_one()
     hid = open_flags >= FLAGS_TO_HIDE and content.obj.hidden_at is None
     if hid:
         content.obj.hidden_at = utcnow()

@@ -76,7 +76,8 @@ def timeline(pilot: Pilot) -> list[dict[str, Any]]:
                     _("Not selected in %(city)s: %(reason)s", city=city, reason=reason or ""),
                 )
             )
-    if pilot.origin_id:
+    # origin_id first: the origin is only loaded (never lazily: lazy="raise") when there is one.
+    if pilot.origin_id and pilot.origin is not None:
         events.append(
             (
                 pilot.created_at,

@@ -51,7 +51,9 @@ def matching_ids(kind: str, query: str | None) -> sa.Select | None:
 
 def is_search_artifact(name: str | None) -> bool:
     """Schema objects the search engines own, which the models do not describe."""
-    return bool(name) and (name.startswith("fts_") or "_fts" in name)
+    if not name:
+        return False
+    return name.startswith("fts_") or "_fts" in name
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:

@@ -75,17 +75,18 @@ def store_upload(file: FileStorage, uploader_id: int | None, *, field: str = "fi
         clean = _clean_pixels(_decode(data, kind, field), kind)
         encoded = _encode(clean, kind)
         thumb, thumb_extension = _thumbnail(clean)
+        thumb_key = _new_key(thumb_extension)
         attachment = Attachment(
             kind="image",
             size_bytes=len(encoded),
             width=clean.width,
             height=clean.height,
             storage_key=_new_key(extension),
-            thumb_key=_new_key(thumb_extension),
+            thumb_key=thumb_key,
         )
         _write(attachment.storage_key, encoded)
         try:
-            _write(attachment.thumb_key, thumb)
+            _write(thumb_key, thumb)
         except BaseException:
             _unlink(attachment.storage_key)
             raise
