@@ -102,6 +102,46 @@ content_auto_hidden = _signals.signal("content-auto-hidden")
 # moderator; hide: bool; reason: str; city_id: the city whose log shows it.
 content_decided = _signals.signal("content-decided")
 
+# sender: the new RoleRequest (flushed); actor: the member asking.
+role_requested = _signals.signal("role-requested")
+# sender: the decided RoleRequest; actor: who decided; member: the asker; grant: bool; reason.
+role_request_decided = _signals.signal("role-request-decided")
+# sender: the User whose role changes; actor: who changed it (None from the command line);
+# previous: the Role it had; reason: str; via: "cli" or "".
+role_changing = _signals.signal("role-changing")
+# sender: the suspended User; actor; reason: str.
+member_suspended = _signals.signal("member-suspended")
+# sender: the reactivated User; actor; reason: str.
+member_reactivated = _signals.signal("member-reactivated")
+# sender: the User whose account is deleted (its own actor); votes_removed: int.
+member_deleted = _signals.signal("member-deleted")
+# sender: the new Comment (flushed); author: a User; target: its discussion.targets.Target;
+# parent: the Comment it answers or None; mentioned: ids of the members it @mentions.
+comment_posting = _signals.signal("comment-posting")
+# sender: the new Idea (flushed); actor: its lead author.
+idea_submitting = _signals.signal("idea-submitting")
+# sender: the Idea; inviter: a User; members: the Users newly invited as co-authors.
+coauthors_invited = _signals.signal("coauthors-invited")
+# sender: the Idea; member: the invited User; accept: bool.
+coauthor_answered = _signals.signal("coauthor-answered")
+# sender: the withdrawn Idea; actor; previous: the IdeaStatus it had.
+idea_withdrawing = _signals.signal("idea-withdrawing")
+# sender: the Idea; actor; city: the deciding City; pilot: the new Pilot (flushed) or None;
+# reason: str.
+idea_decided = _signals.signal("idea-decided")
+# sender: the Pilot; actor; what: "status", "milestone", "update", "indicator"...
+pilot_changing = _signals.signal("pilot-changing")
+# sender: the Pilot, in its new status; actor; previous: the PilotStatus it had.
+pilot_status_changing = _signals.signal("pilot-status-changing")
+# sender: the new Pilot (flushed); actor: the representative; origin: the Pilot it copies.
+pilot_replicated = _signals.signal("pilot-replicated")
+# sender: the new Review; actor: the expert; idea: the reviewed Idea.
+review_created = _signals.signal("review-created")
+# sender: the City; actor; changes: {field: [old, new]}.
+partner_updated = _signals.signal("partner-updated")
+# sender: the new City (flushed); actor.
+partner_added = _signals.signal("partner-added")
+
 # ---- After commit: sent once the action is committed, with signal.send. ---------------------
 # A receiver never announces a write that could still roll back; it may use the session.
 

@@ -326,17 +326,20 @@ def test_extra_arguments_are_answered(socket_client):
 
 
 def test_an_unexpected_error_in_a_handler_is_acknowledged_and_rolled_back(
-    socket_client, login_as, idea, monkeypatch, db_read
+    socket_client, login_as, idea, db_read
 ):
-    from livinglab.discussion import services
+    from livinglab import events
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the disk is full")
 
     socket = socket_client(login_as()[0])
-    with monkeypatch.context() as patch:
-        patch.setattr(services, "_notify", broken)
+    # A receiver of the comment's before-commit event fails after the comment was flushed.
+    events.comment_posting.connect(broken)
+    try:
         ack = socket.emit("comment.create", {"room": f"idea:{idea}", "body": "x"}, callback=True)
+    finally:
+        events.comment_posting.disconnect(broken)
     assert ack == {
         "ok": False,
         "error": {"code": "server_error", "message": "Something went wrong on our side."},

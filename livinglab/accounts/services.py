@@ -9,16 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.accounts.models import ProfileKind, RequestStatus, Role, RoleRequest, User
 from livinglab.accounts.passwords import hash_password, needs_rehash, verify_password
 from livinglab.accounts.session import forget_all
-from livinglab.audit.services import record
 from livinglab.cities.models import City
 from livinglab.database import utcnow, write_intent
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.notifications.services import notify, push_unread_count
 from livinglab.realtime.broadcast import end_member_sockets
 
 DISPLAY_NAME_MAX = 80
@@ -185,8 +183,8 @@ def request_role(user: User, role: str, motivation: str) -> RoleRequest:
     req = RoleRequest(user_id=user.id, role=wanted, motivation=text)
     db.session.add(req)
     db.session.flush()  # the entry names the request by its id
-    record(user, "role.requested", req, city_id=user.city_id, role=wanted.value)
-    db.session.commit()
+    events.send(events.role_requested, req, actor=user)  # audit
+    events.commit()
     return req
 
 
@@ -212,25 +210,11 @@ def decide_role_request(actor: User, req: RoleRequest, *, grant: bool, reason: s
     req.decision_reason = reason or None
     if grant:
         member.role = req.role
-    action = "role.granted" if grant else "role.refused"
-    record(
-        actor,
-        action,
-        req,
-        city_id=member.city_id,
-        member_id=member.id,
-        role=req.role.value,
-        reason=reason,
+    # audit, the member's notification
+    events.send(
+        events.role_request_decided, req, actor=actor, member=member, grant=grant, reason=reason
     )
-    notify(
-        member.id,
-        "role_granted" if grant else "role_refused",
-        link="/profile",
-        role=req.role.value,
-        reason=reason,
-    )
-    db.session.commit()
-    push_unread_count(member.id)
+    events.commit()
 
 
 def set_role(actor: User, target: User, role: str, reason: str = "") -> None:
@@ -248,18 +232,11 @@ def set_role(actor: User, target: User, role: str, reason: str = "") -> None:
         raise Conflict(_l("A suspended account cannot be given a role."))
     previous = target.role
     target.role = new_role
-    record(
-        actor,
-        "role.changed",
-        target,
-        city_id=target.city_id,
-        previous=previous.value,
-        role=new_role.value,
-        reason=reason.strip(),
+    # audit, the member's notification
+    events.send(
+        events.role_changing, target, actor=actor, previous=previous, reason=reason.strip(), via=""
     )
-    notify(target.id, "role_changed", link="/profile", role=new_role.value)
-    db.session.commit()
-    push_unread_count(target.id)
+    events.commit()
 
 
 def suspend(actor: User, target: User, reason: str) -> None:
@@ -276,8 +253,8 @@ def suspend(actor: User, target: User, reason: str) -> None:
     target.suspension_reason = text
     target.session_version += 1  # signs the member out everywhere
     forget_all(target.id)
-    record(actor, "member.suspended", target, city_id=target.city_id, reason=text)
-    db.session.commit()
+    events.send(events.member_suspended, target, actor=actor, reason=text)  # audit
+    events.commit()
     end_member_sockets(target.id)
 
 
@@ -287,8 +264,8 @@ def reactivate(actor: User, target: User, reason: str = "") -> None:
         raise Conflict(_l("This account is not suspended."))
     target.suspended_at = None
     target.suspension_reason = None
-    record(actor, "member.reactivated", target, city_id=target.city_id, reason=reason.strip())
-    db.session.commit()
+    events.send(events.member_reactivated, target, actor=actor, reason=reason.strip())  # audit
+    events.commit()
 
 
 def active_admin_count() -> int:
@@ -312,15 +289,8 @@ def create_admin(*, email: str, password: str, display_name: str, city_slug: str
         city_slug=city_slug,
         profile_kind=ProfileKind.other.value,
     )
+    previous = user.role
     user.role = Role.admin
-    record(
-        None,
-        "role.changed",
-        user,
-        city_id=user.city_id,
-        previous="participant",
-        role="admin",
-        via="cli",
-    )
-    db.session.commit()
+    events.send(events.role_changing, user, actor=None, previous=previous, reason="", via="cli")
+    events.commit()
     return user

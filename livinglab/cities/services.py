@@ -8,8 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from livinglab import policy
-from livinglab.audit.services import record
+from livinglab import events, policy
 from livinglab.cities.models import City
 from livinglab.errors import Invalid, require
 from livinglab.extensions import db
@@ -44,8 +43,8 @@ def update_partner(user: Any, city: City, values: dict[str, Any]) -> None:
     changes = {k: [getattr(city, k), v] for k, v in cleaned.items() if getattr(city, k) != v}
     for key, value in cleaned.items():
         setattr(city, key, value)
-    record(user, "partner.updated", city, city_id=city.id, changes=changes)
-    db.session.commit()
+    events.send(events.partner_updated, city, actor=user, changes=changes)  # audit
+    events.commit()
 
 
 def add_partner(user: Any, values: dict[str, Any]) -> City:
@@ -66,6 +65,6 @@ def add_partner(user: Any, values: dict[str, Any]) -> City:
     city = City(slug=slug, **cleaned)
     db.session.add(city)
     db.session.flush()
-    record(user, "partner.added", city, city_id=city.id, slug=slug, name=city.name)
-    db.session.commit()
+    events.send(events.partner_added, city, actor=user)  # audit
+    events.commit()
     return city

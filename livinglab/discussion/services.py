@@ -19,9 +19,7 @@ from livinglab.discussion.models import MAX_BODY, MAX_DEPTH, Comment
 from livinglab.discussion.targets import Target, resolve
 from livinglab.errors import Invalid, ServiceError, require
 from livinglab.extensions import db, limiter
-from livinglab.follows.services import follower_ids
 from livinglab.i18n import content_language_for, supported
-from livinglab.notifications.services import notify_many, push_unread_counts
 
 MENTION = re.compile(r"@(\w{2,40})")
 
@@ -117,34 +115,19 @@ def post(
     )
     db.session.add(comment)
     db.session.flush()
-    told = _notify(user, target, comment, parent, text)
-    db.session.commit()
-    events.comment_posted.send(comment, author=user)
-    push_unread_counts(told)
-    return comment
-
-
-def _notify(
-    user: User, target: Target, comment: Comment, parent: Comment | None, text: str
-) -> set[int]:
-    common = {"name": user.display_name, "title": target.title}
-    link = f"{target.url}#comment-{comment.id}"
-    told: set[int] = set()
-    if parent and parent.author_id and parent.author_id != user.id:
-        told |= set(
-            notify_many(
-                [parent.author_id], "comment_reply", link=link, group=f"reply:{parent.id}", **common
-            )
-        )
-    mentioned = _mentioned_ids(target, text) - {user.id} - told
-    told |= set(notify_many(mentioned, "comment_mention", link=link, **common))
-    watchers = (follower_ids(target.type, target.id) | target.author_ids) - {user.id} - told
-    told |= set(
-        notify_many(
-            watchers, "comment_new", link=target.url, group=f"comments:{target.room}", **common
-        )
+    # The notifications of the answered, the mentioned and the watchers, in this transaction.
+    mentioned = _mentioned_ids(target, text)
+    events.send(
+        events.comment_posting,
+        comment,
+        author=user,
+        target=target,
+        parent=parent,
+        mentioned=mentioned,
     )
-    return told
+    events.commit()
+    events.comment_posted.send(comment, author=user)
+    return comment
 
 
 def _mentioned_ids(target: Target, text: str) -> set[int]:

@@ -17,7 +17,34 @@ def _challenge_proposed(challenge: Any, *, actor: Any) -> None:
     add_follow(actor.id, "challenge", challenge.id)
 
 
-RECEIVERS = ((events.challenge_proposed, _challenge_proposed),)
+def _idea_submitting(idea: Any, *, actor: Any) -> None:
+    add_follow(actor.id, "idea", idea.id)
+
+
+def _coauthor_answered(idea: Any, *, member: Any, accept: bool) -> None:
+    """A co-author who joins the team follows the idea like its lead author."""
+    if accept:
+        add_follow(member.id, "idea", idea.id)
+
+
+def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) -> None:
+    """The idea's team follows the pilot its approval created."""
+    if pilot:
+        for member_id in idea.author_ids:
+            add_follow(member_id, "pilot", pilot.id)
+
+
+def _pilot_replicated(copy: Any, *, actor: Any, origin: Any) -> None:
+    add_follow(actor.id, "pilot", copy.id)
+
+
+RECEIVERS = (
+    (events.challenge_proposed, _challenge_proposed),
+    (events.idea_submitting, _idea_submitting),
+    (events.coauthor_answered, _coauthor_answered),
+    (events.idea_decided, _idea_decided),
+    (events.pilot_replicated, _pilot_replicated),
+)
 
 
 def connect_all() -> None:

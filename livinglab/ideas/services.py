@@ -13,16 +13,13 @@ from werkzeug.datastructures import FileStorage
 from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.accounts.services import find_by_email
-from livinglab.audit.services import record
 from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import add_follow
 from livinglab.i18n import content_language_for, supported
 from livinglab.ideas import attachments
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
-from livinglab.notifications.services import notify, push_unread_count
 
 LIMITS = {"title": 160, "summary": 500, "body": 20_000}
 MAX_TEAM = 8
@@ -83,13 +80,8 @@ def _invitees(inviter: User, emails: Sequence[str], already: set[int]) -> list[U
 def _invite(idea: Idea, inviter: User, members: list[User]) -> None:
     for member in members:
         idea.coauthors.append(Coauthor(user_id=member.id, invited_by_id=inviter.id))
-        notify(
-            member.id,
-            "coauthor_invited",
-            link="/activity",
-            title=idea.title,
-            name=inviter.display_name,
-        )
+    if members:
+        events.send(events.coauthors_invited, idea, inviter=inviter, members=members)  # notify
 
 
 def submit(
@@ -116,11 +108,9 @@ def submit(
     db.session.flush()
     attachments.attach(idea, user, files, existing=0)
     _invite(idea, user, members)
-    add_follow(user.id, "idea", idea.id)
-    db.session.commit()
+    events.send(events.idea_submitting, idea, actor=user)  # the author follows it
+    events.commit()
     events.idea_submitted.send(idea)
-    for member in members:
-        push_unread_count(member.id)
     return idea
 
 
@@ -145,10 +135,8 @@ def edit(
         idea.language = data.language
     idea.updated_at = utcnow()
     _invite(idea, user, members)
-    db.session.commit()
+    events.commit()
     attachments.delete_files(removed)
-    for member in members:
-        push_unread_count(member.id)
 
 
 def withdraw(user: User, idea: Idea) -> None:
@@ -156,8 +144,8 @@ def withdraw(user: User, idea: Idea) -> None:
     previous = idea.status
     idea.status = IdeaStatus.withdrawn
     idea.withdrawn_at = utcnow()
-    record(user, "idea.withdrawn", idea, city_id=idea.challenge.lead_city_id)
-    db.session.commit()
+    events.send(events.idea_withdrawing, idea, actor=user, previous=previous)  # audit
+    events.commit()
     events.idea_status_changed.send(idea, previous=previous)
 
 
@@ -172,19 +160,9 @@ def respond(user: User, idea: Idea, *, accept: bool) -> None:
         raise Conflict(_l("This idea has been withdrawn."))
     invitation.status = InvitationStatus.accepted if accept else InvitationStatus.declined
     invitation.responded_at = utcnow()
-    if idea.author_id:
-        notify(
-            idea.author_id,
-            "coauthor_accepted" if accept else "coauthor_declined",
-            link=f"/ideas/{idea.id}",
-            title=idea.title,
-            name=user.display_name,
-        )
-    if accept:
-        add_follow(user.id, "idea", idea.id)
-    db.session.commit()
-    if idea.author_id:
-        push_unread_count(idea.author_id)
+    # The lead author is told; a member who joins follows the idea.
+    events.send(events.coauthor_answered, idea, member=user, accept=accept)
+    events.commit()
 
 
 def pending_invitation(user_id: int | None, idea: Idea) -> Coauthor | None:

@@ -13,7 +13,7 @@ from typing import Any
 from livinglab import events
 from livinglab.challenges.models import Phase
 from livinglab.follows.services import follower_ids
-from livinglab.notifications.services import notify, push_unread_counts
+from livinglab.notifications.services import notify, notify_many, push_unread_counts
 
 
 def _push_after_commit(user_ids: Iterable[int]) -> None:
@@ -59,10 +59,121 @@ def _content_decided(
         _push_after_commit([content.author_id])
 
 
+def _tell(user_id: int, kind: str, **params: Any) -> None:
+    """One member, one notification, their unread count pushed after the commit."""
+    notify(user_id, kind, **params)
+    _push_after_commit([user_id])
+
+
+def _role_request_decided(req: Any, *, actor: Any, member: Any, grant: bool, reason: str) -> None:
+    kind = "role_granted" if grant else "role_refused"
+    _tell(member.id, kind, link="/profile", role=req.role.value, reason=reason)
+
+
+def _role_changing(target: Any, *, actor: Any, previous: Any, reason: str, via: str) -> None:
+    # An administrator made on the command line has nobody to hear it from.
+    if actor is not None:
+        _tell(target.id, "role_changed", link="/profile", role=target.role.value)
+
+
+def _comment_posting(
+    comment: Any, *, author: Any, target: Any, parent: Any, mentioned: set[int]
+) -> None:
+    """Each member hears of a comment once: as the one answered, else as mentioned, else as a
+    follower or author of the discussion."""
+    common = {"name": author.display_name, "title": target.title}
+    link = f"{target.url}#comment-{comment.id}"
+    told: set[int] = set()
+    if parent and parent.author_id and parent.author_id != author.id:
+        group = f"reply:{parent.id}"
+        told |= set(notify_many([parent.author_id], "comment_reply", link, group, **common))
+    told |= set(notify_many(mentioned - {author.id} - told, "comment_mention", link, **common))
+    watchers = (follower_ids(target.type, target.id) | target.author_ids) - {author.id} - told
+    group = f"comments:{target.room}"
+    told |= set(notify_many(watchers, "comment_new", target.url, group, **common))
+    _push_after_commit(told)
+
+
+def _coauthors_invited(idea: Any, *, inviter: Any, members: list[Any]) -> None:
+    for member in members:
+        _tell(
+            member.id,
+            "coauthor_invited",
+            link="/activity",
+            title=idea.title,
+            name=inviter.display_name,
+        )
+
+
+def _coauthor_answered(idea: Any, *, member: Any, accept: bool) -> None:
+    if idea.author_id:
+        _tell(
+            idea.author_id,
+            "coauthor_accepted" if accept else "coauthor_declined",
+            link=f"/ideas/{idea.id}",
+            title=idea.title,
+            name=member.display_name,
+        )
+
+
+def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) -> None:
+    watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {actor.id}
+    kind = "idea_approved" if pilot else "idea_rejected"
+    link = f"/pilots/{pilot.id}" if pilot else f"/ideas/{idea.id}"
+    params = {"title": idea.title, "city": city.name, "reason": reason}
+    _push_after_commit(notify_many(watchers, kind, link=link, **params))
+
+
+def _pilot_changing(pilot: Any, *, actor: Any, what: str) -> None:
+    watchers = (follower_ids("pilot", pilot.id) | pilot.team_ids) - {actor.id}
+    told = notify_many(
+        watchers,
+        "pilot_updated",
+        link=f"/pilots/{pilot.id}",
+        group=f"pilot:{pilot.id}",
+        title=pilot.title,
+        city=pilot.city.name,
+    )
+    _push_after_commit(told)
+
+
+def _pilot_replicated(copy: Any, *, actor: Any, origin: Any) -> None:
+    watchers = (follower_ids("pilot", origin.id) | origin.team_ids) - {actor.id}
+    told = notify_many(
+        watchers,
+        "pilot_replicated",
+        link=f"/pilots/{copy.id}",
+        title=origin.title,
+        city=actor.city.name,
+    )
+    _push_after_commit(told)
+
+
+def _review_created(review: Any, *, actor: Any, idea: Any) -> None:
+    watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {actor.id}
+    told = notify_many(
+        watchers,
+        "review_new",
+        link=f"/ideas/{idea.id}#reviews",
+        name=actor.display_name,
+        title=idea.title,
+    )
+    _push_after_commit(told)
+
+
 RECEIVERS = (
     (events.challenge_phase_changing, _challenge_phase_changing),
     (events.content_auto_hidden, _content_auto_hidden),
     (events.content_decided, _content_decided),
+    (events.role_request_decided, _role_request_decided),
+    (events.role_changing, _role_changing),
+    (events.comment_posting, _comment_posting),
+    (events.coauthors_invited, _coauthors_invited),
+    (events.coauthor_answered, _coauthor_answered),
+    (events.idea_decided, _idea_decided),
+    (events.pilot_changing, _pilot_changing),
+    (events.pilot_replicated, _pilot_replicated),
+    (events.review_created, _review_created),
 )
 
 

@@ -9,13 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from livinglab import events, policy
-from livinglab.audit.services import record
 from livinglab.cities.models import City
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import add_follow, follower_ids
 from livinglab.ideas.models import Idea, IdeaStatus
-from livinglab.notifications.services import notify_many, push_unread_counts
 from livinglab.pilots.models import Decision, DecisionKind, Pilot
 
 REASON_MAX = 2000
@@ -79,19 +76,11 @@ def decide(
     except IntegrityError:  # a second representative of the city clicked at the same moment
         db.session.rollback()
         raise Conflict(_l("%(city)s has already decided on this idea.", city=city.name)) from None
-    action = "decision.approved" if pilot else "decision.rejected"
-    record(user, action, idea, city_id=city.id, reason=text, pilot_id=pilot.id if pilot else None)
-    watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {user.id}
-    kind_key = "idea_approved" if pilot else "idea_rejected"
-    link = f"/pilots/{pilot.id}" if pilot else f"/ideas/{idea.id}"
-    told = notify_many(watchers, kind_key, link=link, title=idea.title, city=city.name, reason=text)
-    if pilot:
-        for member_id in idea.author_ids:
-            add_follow(member_id, "pilot", pilot.id)
-    db.session.commit()
+    # audit, the watchers told, the team following the new pilot
+    events.send(events.idea_decided, idea, actor=user, city=city, pilot=pilot, reason=text)
+    events.commit()
     if idea.status != previous:
         events.idea_status_changed.send(idea, previous=previous)
-    push_unread_counts(told)
     return decision, pilot
 
 

@@ -14,14 +14,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from livinglab import events, policy
-from livinglab.audit.services import record
 from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import add_follow, follower_ids
 from livinglab.ideas.models import Idea
-from livinglab.notifications.services import notify_many, push_unread_counts
 from livinglab.pilots.models import (
     Indicator,
     IndicatorValue,
@@ -103,20 +100,11 @@ def _date(value: Any, field: str, required: bool = True) -> date | None:
 
 
 def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
-    """Notifies the team and followers, commits, then publishes the change."""
-    watchers = (follower_ids("pilot", pilot.id) | pilot.team_ids) - {user.id}
-    told = notify_many(
-        watchers,
-        "pilot_updated",
-        link=f"/pilots/{pilot.id}",
-        group=f"pilot:{pilot.id}",
-        title=pilot.title,
-        city=pilot.city.name,
-    )
+    """Tells the team and followers (in the transaction), commits, then publishes the change."""
     pilot.updated_at = utcnow()
-    db.session.commit()
+    events.send(events.pilot_changing, pilot, actor=user, what=what)  # notifications
+    events.commit()
     events.pilot_updated.send(pilot, what=what, params=params)
-    push_unread_counts(told)
 
 
 def change_status(
@@ -136,14 +124,7 @@ def change_status(
         pilot.completed_at = utcnow()
     previous = pilot.status
     pilot.status = target
-    record(
-        user,
-        "pilot.status",
-        pilot,
-        city_id=pilot.city_id,
-        previous=previous.value,
-        status=target.value,
-    )
+    events.send(events.pilot_status_changing, pilot, actor=user, previous=previous)  # audit
     _changed(user, pilot, "status", status=target.value)
 
 
@@ -175,7 +156,7 @@ def complete_milestone(
         raise Conflict(_l("This milestone is already done."))
     milestone.done_on = _date(done_on, "done_on")
     milestone.evidence = _text(evidence, "evidence", required=file is None)
-    if file is not None and getattr(file, "filename", ""):
+    if file is not None and file.filename:
         milestone.evidence_attachment = uploads.store_upload(file, user.id, field="evidence_file")
     _changed(user, pilot, "milestone")
 
@@ -250,26 +231,10 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
     ]
     db.session.add(copy)
     db.session.flush()
-    record(
-        user,
-        "pilot.replicated",
-        copy,
-        city_id=user.city_id,
-        origin_id=origin.id,
-        origin_city_id=origin.city_id,
-    )
-    add_follow(user.id, "pilot", copy.id)
-    watchers = (follower_ids("pilot", origin.id) | origin.team_ids) - {user.id}
-    told = notify_many(
-        watchers,
-        "pilot_replicated",
-        link=f"/pilots/{copy.id}",
-        title=origin.title,
-        city=user.city.name,
-    )
-    db.session.commit()
+    # audit, the representative's follow, the origin's team and followers told
+    events.send(events.pilot_replicated, copy, actor=user, origin=origin)
+    events.commit()
     events.pilot_updated.send(origin, what="replication")
-    push_unread_counts(told)
     return copy
 
 

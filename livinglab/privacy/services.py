@@ -15,11 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from livinglab import events
 from livinglab.accounts.models import ProfileKind, Role, RoleRequest, User
 from livinglab.accounts.passwords import verify_password
 from livinglab.accounts.services import active_admin_count
 from livinglab.audit.models import AuditEntry
-from livinglab.audit.services import record
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid
 from livinglab.extensions import db
@@ -87,7 +87,7 @@ def member_data(user: User) -> dict[str, Any]:
         if rows:
             tables[table.name] = rows
     audit = _rows(
-        AuditEntry.__table__,
+        db.metadata.tables["audit_entry"],  # the Table (``__table__`` is typed FromClause)
         sa.or_(
             AuditEntry.actor_id == user.id,
             sa.and_(AuditEntry.subject_type == "user", AuditEntry.subject_id == user.id),
@@ -129,8 +129,8 @@ def delete_account(user: User, password: str) -> None:
     user.suspension_reason = None
     user.deleted_at = utcnow()
     user.session_version += 1  # signs the member out everywhere
-    record(user, "member.deleted", user, city_id=user.city_id, votes_removed=len(voted))
-    db.session.commit()
+    events.send(events.member_deleted, user, votes_removed=len(voted))  # audit
+    events.commit()
     end_member_sockets(user.id)
     for idea_id in voted:
         announce_count(idea_id)

@@ -9,22 +9,21 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 
-from livinglab import policy
+from livinglab import events, policy
 from livinglab.challenges.models import Challenge, ChallengeTheme, Phase, challenge_cohost
 from livinglab.cities.models import City
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Invalid, require
 from livinglab.extensions import db
-from livinglab.follows.services import follower_ids
 from livinglab.ideas.models import Coauthor, Idea, IdeaStatus, InvitationStatus
-from livinglab.notifications.services import notify_many, push_unread_counts
 from livinglab.reviews.models import CRITERION_NAMES, Review
 
 ASSESSMENT_MAX = 5000
 
 
-def _scores(data: dict[str, Any]) -> dict[str, int]:
+def _scores(data: dict[str, Any]) -> dict[str, Any]:
+    """The five scores (ints) and the assessment (str), or :class:`Invalid`."""
     errors: dict[str, Any] = {}
     scores: dict[str, int] = {}
     for name in CRITERION_NAMES:
@@ -64,25 +63,16 @@ def save(user: Any, idea: Idea, data: dict[str, Any]) -> tuple[Review, bool]:
     values = _scores(data)
     review = mine(user.id, idea.id)
     created = review is None
-    if created:
+    if review is None:
         review = Review(idea_id=idea.id, expert_id=user.id, no_conflict=True, **values)
         db.session.add(review)
+        db.session.flush()
+        events.send(events.review_created, review, actor=user, idea=idea)  # notifications
     else:
         for name, value in values.items():
             setattr(review, name, value)
         review.updated_at = utcnow()
-    told: list[int] = []
-    if created:
-        watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {user.id}
-        told = notify_many(
-            watchers,
-            "review_new",
-            link=f"/ideas/{idea.id}#reviews",
-            name=user.display_name,
-            title=idea.title,
-        )
-    db.session.commit()
-    push_unread_counts(told)
+    events.commit()
     return review, created
 
 
