@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+
+from livinglab.cities.data import TIME_ZONES
+from livinglab.cities.models import City
+from livinglab.extensions import db
 
 LANGUAGE_COOKIE = "lang"
 TIMEZONE_COOKIE = "tz"
@@ -47,11 +52,6 @@ def _city_page_language() -> str | None:
     """On a partner city's page, a visitor with no preference reads the city's language."""
     if request.endpoint != "cities.show" or not request.view_args:
         return None
-    import sqlalchemy as sa
-
-    from livinglab.cities.models import City
-    from livinglab.extensions import db
-
     slug = request.view_args.get("slug")
     return supported(db.session.scalar(sa.select(City.language).where(City.slug == slug)))
 
@@ -94,8 +94,6 @@ def select_timezone() -> str:
     if chosen:
         return chosen
     if current_user and current_user.is_authenticated:
-        from livinglab.cities.data import TIME_ZONES
-
         return TIME_ZONES.get(current_user.city.slug, default)
     return default
 

@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from livinglab import content, create_app
 from livinglab.accounts.models import ApiToken, Role
+from livinglab.challenges import kinds as challenge_kinds
+from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, dispose
 
 
 def token_for(client, user, password: str = PASSWORD) -> dict[str, str]:
@@ -398,3 +401,32 @@ def test_the_open_data_page_links_every_export(client):
     assert "CC BY 4.0" in page
     for dataset in ("challenges", "ideas", "pilots", "votes"):
         assert f"/api/v1/export/{dataset}.csv" in page and f"/api/v1/export/{dataset}.json" in page
+
+
+def test_the_comment_routes_follow_the_content_registry(database_url):
+    """A kind registered as commentable gets ``/api/v1/<kind>s/<id>/comments`` with no change to
+    the API: the routes are read from the registry when the app is built, not frozen when the
+    API module was first imported (it is imported long before this test)."""
+    content.register(
+        "proposal",
+        Challenge,
+        load=challenge_kinds.load,
+        title_of=lambda c: c.title,
+        url_of=lambda c: f"/challenges/{c.id}",
+        owner_ids=lambda c: set(),
+        visible_to=lambda user, c: True,
+        commentable=True,
+    )
+    try:
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    finally:
+        content.unregister("proposal")
+    try:
+        urls = app.url_map.bind("localhost")
+        assert urls.match("/api/v1/proposals/7/comments", method="GET") == (
+            "api.list_comments",
+            {"kind": "proposals", "target_id": 7},
+        )
+        assert urls.match("/api/v1/ideas/7/comments", method="POST")[0] == "api.create_comment"
+    finally:
+        dispose(app)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, request
@@ -20,7 +20,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from livinglab.accounts.models import LoginSession, User
+from livinglab.accounts.models import ApiToken, LoginSession, User
+from livinglab.accounts.tokens import lookup, user_for
+from livinglab.core.once import init_once
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from livinglab.realtime import broadcast
@@ -117,8 +119,6 @@ def load_user(login_id: str) -> User | None:
 
 def _load_token_user(user_id: int, version: int, key: str) -> User | None:
     """A socket signed in with an API token stays signed in while the token lives."""
-    from livinglab.accounts.models import ApiToken
-
     token_id = key[len(TOKEN_KEY) :]
     if not token_id.isdigit():
         return None
@@ -141,8 +141,6 @@ def _load_token_user(user_id: int, version: int, key: str) -> User | None:
 
 def user_for_socket_token(plain: str) -> User | None:
     """The member of an API token, ready for ``login_user`` on a Socket.IO connection."""
-    from livinglab.accounts.tokens import lookup, user_for
-
     user = user_for(plain)  # also stamps the token's last use, as an HTTP request would
     row = lookup(plain) if user is not None else None
     if user is None or row is None:
@@ -160,11 +158,16 @@ def sign_in_room(user: User) -> str | None:
 
 def end_sign_in(user_id: int, session_id: int) -> bool:
     """Ends one sign-in of a member (this device or another one); False if it is not theirs."""
-    deleted: Any = db.session.execute(
-        sa.delete(LoginSession).where(
-            LoginSession.id == session_id, LoginSession.user_id == user_id
-        )
-    ).rowcount
+    # A bulk DELETE answers with a cursor result: its rowcount says whether the row was theirs.
+    result = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.delete(LoginSession).where(
+                LoginSession.id == session_id, LoginSession.user_id == user_id
+            )
+        ),
+    )
+    deleted = result.rowcount
     db.session.commit()
     if deleted:
         broadcast.end_sign_in_sockets(session_id)
@@ -220,8 +223,6 @@ def load_user_from_request(request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    from livinglab.accounts.tokens import user_for
-
     return user_for(token.strip())
 
 
@@ -235,6 +236,4 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.session_protection = "basic"
     app.after_request(_touch)
     # Form double-submit protection is keyed by the signed-in member, so it is wired here.
-    from livinglab.core.once import init_once
-
     init_once(app)

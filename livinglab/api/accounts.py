@@ -13,7 +13,7 @@ from livinglab.accounts import services as accounts
 from livinglab.accounts import tokens
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import api_errors, bearer_token, bp, signed_in
+from livinglab.api.core import bearer_token, bp, signed_in
 from livinglab.api.errors import error_response
 from livinglab.api.schema import operation, payload
 from livinglab.api.schemas import user_json
@@ -38,7 +38,6 @@ def _register_limit() -> str:
     body=bodies.TokenRequest,
 )
 @limiter.limit(_sign_in_limit)
-@api_errors
 def create_token() -> Response:
     data = payload(bodies.TokenRequest)
     user = accounts.authenticate(data.email, data.password)
@@ -54,7 +53,6 @@ def create_token() -> Response:
 
 @bp.delete("/tokens/current")
 @operation(_l("Revoke the token sent"), tag="accounts", ok=204, secured=True)
-@api_errors
 def revoke_current() -> ResponseReturnValue:
     plain = bearer_token()
     row = tokens.lookup(plain) if plain else None
@@ -69,7 +67,6 @@ def revoke_current() -> ResponseReturnValue:
     _l("Register as a participant"), tag="accounts", ok=201, out=out.User, body=bodies.Registration
 )
 @limiter.limit(_register_limit)
-@api_errors
 def register() -> Response:
     data = payload(bodies.Registration)
     user = accounts.register(
@@ -87,7 +84,6 @@ def register() -> Response:
 
 @bp.get("/me")
 @operation(_l("The signed-in member"), tag="accounts", out=out.User, secured=True)
-@api_errors
 def me() -> Response:
     signed_in()
     return jsonify(user_json(current_user, private=True))

@@ -7,15 +7,17 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import Response, jsonify
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from livinglab import content as registry
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import api_errors, bp, listing, signed_in
+from livinglab.api.core import bp, listing, signed_in
 from livinglab.api.schema import filters, operation, payload, sent
 from livinglab.api.schemas import challenge_json, comment_json, idea_json, pilot_json, review_json
 from livinglab.challenges import queries
@@ -27,9 +29,11 @@ from livinglab.discussion.serialize import serialize
 from livinglab.discussion.targets import readable, resolve
 from livinglab.errors import ServiceError, require
 from livinglab.extensions import db
+from livinglab.ideas import queries as idea_queries
 from livinglab.ideas import services as ideas
 from livinglab.ideas.models import Idea
 from livinglab.pilots import decisions
+from livinglab.pilots.queries import load_pilot
 from livinglab.reviews import services as reviews
 from livinglab.votes import services as votes
 
@@ -42,27 +46,11 @@ def _not_found() -> NoReturn:
 
 
 def _challenge(challenge_id: int) -> Challenge:
-    challenge = db.session.scalar(
-        sa.select(Challenge).where(Challenge.id == challenge_id).options(*queries.CHALLENGE_EAGER)
-    )
-    if challenge is None or not policy.can_view_challenge(current_user, challenge):
-        _not_found()
-    return challenge
+    return queries.load_challenge(challenge_id, current_user, queries.CHALLENGE_EAGER)
 
 
 def _idea(idea_id: int) -> Idea:
-    idea = db.session.scalar(
-        sa.select(Idea)
-        .where(Idea.id == idea_id)
-        .options(
-            selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
-            selectinload(Idea.coauthors),
-            selectinload(Idea.attachment_links),
-        )
-    )
-    if idea is None or not policy.can_view_idea(current_user, idea):
-        _not_found()
-    return idea
+    return idea_queries.load_idea(idea_id, current_user, idea_queries.IDEA_EAGER)
 
 
 def _challenge_input(
@@ -103,7 +91,6 @@ def _created(payload: dict[str, Any], status: int = 201) -> Response:
     out=out.ChallengePage,
     query=bodies.ChallengeFilters,
 )
-@api_errors
 def list_challenges() -> Response:
     page_no, per_page, args = filters(bodies.ChallengeFilters)
     page = db.paginate(
@@ -124,7 +111,6 @@ def list_challenges() -> Response:
     body=bodies.ChallengeInput,
     secured=True,
 )
-@api_errors
 def create_challenge() -> Response:
     signed_in()
     data = payload(bodies.ChallengeInput)
@@ -134,7 +120,6 @@ def create_challenge() -> Response:
 
 @bp.get("/challenges/<int:challenge_id>")
 @operation(_l("A challenge"), tag="challenges", out=out.Challenge)
-@api_errors
 def get_challenge(challenge_id: int) -> Response:
     return jsonify(challenge_json(_challenge(challenge_id)))
 
@@ -147,7 +132,6 @@ def get_challenge(challenge_id: int) -> Response:
     body=bodies.ChallengeEdit,
     secured=True,
 )
-@api_errors
 def update_challenge(challenge_id: int) -> Response:
     signed_in()
     challenge = _challenge(challenge_id)
@@ -162,7 +146,6 @@ def update_challenge(challenge_id: int) -> Response:
 
 @bp.get("/challenges/<int:challenge_id>/ideas")
 @operation(_l("Ideas of a challenge"), tag="ideas", out=out.IdeaPage, query=bodies.IdeaFilters)
-@api_errors
 def list_ideas(challenge_id: int) -> Response:
     challenge = _challenge(challenge_id)
     page_no, per_page, args = filters(bodies.IdeaFilters)
@@ -182,7 +165,6 @@ def list_ideas(challenge_id: int) -> Response:
 @operation(
     _l("Submit an idea"), tag="ideas", ok=201, out=out.Idea, body=bodies.IdeaInput, secured=True
 )
-@api_errors
 def create_idea(challenge_id: int) -> Response:
     signed_in()
     challenge = _challenge(challenge_id)
@@ -203,7 +185,6 @@ def _idea_out(idea: Idea) -> Response:
 
 @bp.get("/ideas/<int:idea_id>")
 @operation(_l("An idea"), tag="ideas", out=out.Idea)
-@api_errors
 def get_idea(idea_id: int) -> Response:
     return _idea_out(_idea(idea_id))
 
@@ -216,7 +197,6 @@ def get_idea(idea_id: int) -> Response:
     body=bodies.IdeaEdit,
     secured=True,
 )
-@api_errors
 def update_idea(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
@@ -234,7 +214,6 @@ def update_idea(idea_id: int) -> Response:
 
 @bp.post("/ideas/<int:idea_id>/vote")
 @operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount, secured=True)
-@api_errors
 def vote(idea_id: int) -> Response:
     signed_in()
     _idea(idea_id)
@@ -244,7 +223,6 @@ def vote(idea_id: int) -> Response:
 
 @bp.delete("/ideas/<int:idea_id>/vote")
 @operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount, secured=True)
-@api_errors
 def unvote(idea_id: int) -> Response:
     signed_in()
     _idea(idea_id)
@@ -254,7 +232,6 @@ def unvote(idea_id: int) -> Response:
 
 @bp.get("/ideas/<int:idea_id>/reviews")
 @operation(_l("Expert reviews of an idea"), tag="reviews", out=out.Reviews)
-@api_errors
 def list_reviews(idea_id: int) -> Response:
     idea = _idea(idea_id)
     rows = reviews.of_idea(idea.id)
@@ -271,7 +248,6 @@ def list_reviews(idea_id: int) -> Response:
     body=bodies.ReviewInput,
     secured=True,
 )
-@api_errors
 def create_review(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
@@ -298,7 +274,6 @@ def create_review(idea_id: int) -> Response:
     body=bodies.Decision,
     secured=True,
 )
-@api_errors
 def decide(idea_id: int) -> Response:
     signed_in()
     idea = _idea(idea_id)
@@ -307,9 +282,7 @@ def decide(idea_id: int) -> Response:
         current_user, idea, data.city, data.decision, data.reason or ""
     )
     if pilot is not None:
-        from livinglab.pilots.services import load
-
-        return _created(pilot_json(load(pilot.id)))
+        return _created(pilot_json(load_pilot(pilot.id)))
     rejection = out.Rejection(
         id=decision.id,
         idea_id=idea_id,
@@ -320,9 +293,14 @@ def decide(idea_id: int) -> Response:
     return _created(rejection.dump())
 
 
-@bp.get("/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments")
+def comments_rule() -> str:
+    """The discussion's address for every commentable kind of the content registry:
+    ``/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments``."""
+    plurals = ", ".join(f"{name}s" for name in registry.commentable_kinds())
+    return f"/<any({plurals}):kind>/<int:target_id>/comments"
+
+
 @operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
-@api_errors
 def list_comments(kind: str, target_id: int) -> Response:
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
@@ -338,7 +316,6 @@ def list_comments(kind: str, target_id: int) -> Response:
     return jsonify(listing(page, lambda c: comment_json(serialize(c, c.author))))
 
 
-@bp.post("/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments")
 @operation(
     _l("Comment or reply"),
     tag="discussion",
@@ -347,7 +324,6 @@ def list_comments(kind: str, target_id: int) -> Response:
     body=bodies.CommentInput,
     secured=True,
 )
-@api_errors
 def create_comment(kind: str, target_id: int) -> Response:
     signed_in()
     target = resolve(kind[:-1], target_id)
@@ -363,3 +339,14 @@ def create_comment(kind: str, target_id: int) -> Response:
         language=data.language,
     )
     return _created(comment_json(serialize(comment, current_user)))
+
+
+@bp.record_once
+def _comment_routes(state: BlueprintSetupState) -> None:
+    """The comment routes are added when the blueprint joins the app, not when this module is
+    imported: the factory registers the kinds (``init_extensions``) before the blueprints, and
+    a module imported earlier (a test, a script) must not freeze an empty list of kinds.
+    Recorded here, after the other routes, so the URL map keeps its order."""
+    rule = comments_rule()
+    state.add_url_rule(rule, view_func=list_comments, methods=["GET"])
+    state.add_url_rule(rule, view_func=create_comment, methods=["POST"])

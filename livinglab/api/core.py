@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -98,22 +96,6 @@ def listing(page: Pagination, to_json: Callable[[Any], Any]) -> dict[str, Any]:
         "per_page": page.per_page,
         "total": page.total,
     }
-
-
-def api_errors[**P](view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
-    """Service errors become the API's error shape with their own status."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
-        try:
-            return view(*args, **kwargs)
-        except ServiceError as error:
-            from livinglab.extensions import db
-
-            db.session.rollback()
-            return error_response(error.status, error.message, error.fields)
-
-    return wrapper
 
 
 def signed_in() -> None:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from livinglab.api.schema import LANGUAGE, Out
+from livinglab.reviews.models import CRITERION_NAMES
 
 Language = Annotated[str, WithJsonSchema(LANGUAGE)]
 Stamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -179,8 +180,6 @@ class Review(Out):
 
     @classmethod
     def of(cls, r: Any) -> Review:
-        from livinglab.reviews.models import CRITERION_NAMES
-
         return cls(
             id=r.id,
             idea_id=r.idea_id,

@@ -11,6 +11,7 @@ from livinglab.accounts.labels import profile_kind_label, role_label
 from livinglab.accounts.models import Role
 from livinglab.audit.labels import action_label
 from livinglab.challenges.labels import phase_label, theme_label
+from livinglab.database import utcnow
 from livinglab.ideas.labels import idea_status_label
 from livinglab.pilots.labels import pilot_status_label
 from livinglab.policy.templating import register_template_helper
@@ -19,8 +20,6 @@ from livinglab.text import render_markdown
 
 def time_ago(moment: datetime) -> str:
     """ "3 minutes ago" in the reader's language (CLDR's words, no catalogue needed)."""
-    from livinglab.database import utcnow
-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.0)

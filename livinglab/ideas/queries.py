@@ -6,6 +6,7 @@ refused (pilots/views.py): both faces build it from ``idea_page_context``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,20 +32,26 @@ from livinglab.votes import services as vote_services
 IDEA_PAGE = "ideas/show.html"
 
 
-def load_idea(idea_id: int, user: Any) -> Idea:
-    """The idea with its challenge, team and files; NotFound (404) when unknown or not visible
-    to ``user``."""
-    idea = db.session.scalar(
-        sa.select(Idea)
-        .where(Idea.id == idea_id)
-        .options(
-            selectinload(Idea.challenge).selectinload(Challenge.lead_city),
-            selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
-            selectinload(Idea.author),
-            selectinload(Idea.coauthors).selectinload(Coauthor.user),
-            *attachments.eager(),
-        )
-    )
+# What the policy and the API's JSON read: the challenge's cities, the team, the files.
+IDEA_EAGER = (
+    selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
+    selectinload(Idea.coauthors),
+    selectinload(Idea.attachment_links),
+)
+# The idea's page also shows the lead city, the people and the files themselves.
+IDEA_PAGE_EAGER = (
+    selectinload(Idea.challenge).selectinload(Challenge.lead_city),
+    selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
+    selectinload(Idea.author),
+    selectinload(Idea.coauthors).selectinload(Coauthor.user),
+    *attachments.eager(),
+)
+
+
+def load_idea(idea_id: int, user: Any, eager: Sequence[Any] = IDEA_PAGE_EAGER) -> Idea:
+    """The idea with its challenge, team and files (or ``eager``); NotFound (404) when unknown
+    or not visible to ``user``."""
+    idea = db.session.scalar(sa.select(Idea).where(Idea.id == idea_id).options(*eager))
     if idea is None or not policy.can_view_idea(user, idea):
         raise NotFound()
     return idea

@@ -27,16 +27,24 @@ LISTING_EAGER = (
 def load_pilot(pilot_id: int) -> Pilot:
     """The pilot with its idea, city, milestones and indicators; NotFound (404) when unknown.
     Every pilot is public: there is no reader to check."""
-    pilot = services.load(pilot_id)
+    pilot = db.session.scalar(
+        sa.select(Pilot).where(Pilot.id == pilot_id).options(*services.PILOT_EAGER)
+    )
     if pilot is None:
         raise NotFound()
     return pilot
 
 
 def pilot_listing(
-    status: str = "", city: str = "", theme: str = "", language: str = ""
+    status: str = "",
+    city: str = "",
+    theme: str = "",
+    language: str = "",
+    *,
+    newest_first: bool = True,
 ) -> sa.Select:
-    """Pilots, newest first; an unknown filter value filters nothing."""
+    """Pilots, newest first (else in id order, the API's); an unknown filter value filters
+    nothing (the API refuses an unknown status before asking)."""
     query = sa.select(Pilot).options(*LISTING_EAGER)
     if status in {s.value for s in PilotStatus}:
         query = query.where(Pilot.status == PilotStatus(status))
@@ -52,6 +60,8 @@ def pilot_listing(
         )
     if supported(language):
         query = query.where(Pilot.language == language)
+    if not newest_first:
+        return query.order_by(Pilot.id)
     return query.order_by(Pilot.created_at.desc(), Pilot.id.desc())
 
 

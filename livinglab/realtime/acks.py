@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from livinglab.core.inputs import MAX_DEPTH, nesting_depth_exceeds, require_clean_text
 from livinglab.errors import ServiceError, default_message, error_code
+from livinglab.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ def error_ack(status: int, message: Any, fields: dict | None = None) -> dict[str
 
 
 def _rollback() -> None:
-    from livinglab.extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # the connection itself may be gone; the ack must still go out

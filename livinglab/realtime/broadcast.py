@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from livinglab import content
 from livinglab.extensions import socketio
 
-# The rooms a client may join (``kind:id``); ``event`` rooms come with the events issue.
-PUBLIC_ROOM_KINDS = ("challenge", "idea", "pilot")
+# The rooms a client may join (``kind:id``): one per commentable kind of the content registry,
+# a live view asked at the time of the check (the kinds register after this module loads).
+PUBLIC_ROOM_KINDS = content.COMMENTABLE
 COMMENT_EVENTS = ("comment.created", "comment.updated", "comment.hidden")
 
 

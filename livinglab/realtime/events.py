@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask_login import current_user
+from flask_login import current_user, login_user
 from flask_socketio import join_room
 
+from livinglab.accounts.session import sign_in_room, user_for_socket_token
 from livinglab.extensions import socketio
 from livinglab.realtime.acks import guarded_connect
 from livinglab.realtime.broadcast import user_room
@@ -16,10 +17,6 @@ def on_connect(auth=None):
     Outside clients authenticate with ``auth={"token": ...}`` (an API token) instead of a cookie.
     """
     if not current_user.is_authenticated and isinstance(auth, dict) and auth.get("token"):
-        from flask_login import login_user
-
-        from livinglab.accounts.session import user_for_socket_token
-
         user = user_for_socket_token(str(auth["token"]))
         if user is None:
             return False  # a wrong token is refused, not downgraded to anonymous
@@ -27,8 +24,6 @@ def on_connect(auth=None):
     if current_user.is_authenticated:
         try:
             join_room(user_room(current_user.id))
-            from livinglab.accounts.session import sign_in_room
-
             if own := sign_in_room(current_user):
                 join_room(own)  # signing this device out ends this socket too
         except (KeyError, ValueError):  # the page closed while connecting
