@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, widgets
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length
 
 from livinglab.core.inputs import optional_id
 from livinglab.errors import Invalid, ServiceError
@@ -56,6 +67,19 @@ def content_language_field() -> SelectField:
     )
 
 
+def title_field() -> StringField:
+    """The title of a challenge or an idea (the services' LIMITS say the same maximum)."""
+    return StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+
+
+def summary_field() -> TextAreaField:
+    return TextAreaField(
+        _l("Summary"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("One or two sentences shown in lists."),
+    )
+
+
 def show_service_error(
     form: FlaskForm, error: ServiceError, fallback_field: str | None = None
 ) -> bool:
@@ -78,3 +102,31 @@ def show_service_error(
     if not placed:
         flash(str(error.message), "error")
     return placed
+
+
+def save_form[T](
+    form: FlaskForm,
+    save: Callable[[], T],
+    done: Callable[[T], ResponseReturnValue],
+    render: Callable[[], str],
+    *,
+    fallback_field: str,
+) -> ResponseReturnValue:
+    """The flow of a page that shows a form and saves it through a service.
+
+    A valid submission goes to ``save()`` and, if the service accepts it, to ``done(saved)``
+    (which flashes and redirects); otherwise ``render()`` shows the form again: with 200 on
+    first display, 400 for invalid input, or the status of the service's refusal.
+    """
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field=fallback_field)
+            status = error.status
+        else:
+            return done(saved)
+    elif form.errors:
+        status = 400
+    return render(), status

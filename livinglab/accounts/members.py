@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from livinglab import policy
 from livinglab.accounts import queries, services
@@ -43,58 +47,77 @@ def member(user_id: int):
     return _member_page(queries.load_member(user_id))
 
 
+def _act_on_member(
+    user_id: int,
+    check: Callable[[Any, User], Any],
+    form: FlaskForm,
+    form_name: str,
+    fallback_field: str,
+    act: Callable[[User], object],
+    done: Callable[[User], str],
+):
+    """The shared flow of the administration forms on a member page: the policy check, then the
+    service call; a refusal re-renders the page with the submitted form under ``form_name``."""
+    member = queries.load_member(user_id)
+    enforce(check(current_user, member))
+    if form.validate_on_submit():
+        try:
+            act(member)
+        except ServiceError as error:
+            show_service_error(form, error, fallback_field=fallback_field)
+            return _member_page(member, **{form_name: form}, status=error.status)
+        flash(done(member), "success")
+        return redirect(url_for("members.member", user_id=member.id))
+    return _member_page(member, **{form_name: form}, status=400)
+
+
 @bp.post("/members/<int:user_id>/suspend")
 @login_required
 def suspend(user_id: int):
-    member = queries.load_member(user_id)
-    enforce(policy.can_suspend(current_user, member))
     form = SuspendForm()
-    if form.validate_on_submit():
-        try:
-            services.suspend(current_user, member, form.reason.data)
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="reason")
-            return _member_page(member, suspend_form=form, status=error.status)
-        flash(
-            _("%(name)s is suspended and signed out everywhere.", name=member.display_name),
-            "success",
-        )
-        return redirect(url_for("members.member", user_id=member.id))
-    return _member_page(member, suspend_form=form, status=400)
+    return _act_on_member(
+        user_id,
+        policy.can_suspend,
+        form,
+        "suspend_form",
+        "reason",
+        lambda member: services.suspend(current_user, member, form.reason.data),
+        lambda member: _(
+            "%(name)s is suspended and signed out everywhere.", name=member.display_name
+        ),
+    )
 
 
 @bp.post("/members/<int:user_id>/reactivate")
 @login_required
 def reactivate(user_id: int):
-    member = queries.load_member(user_id)
-    enforce(policy.can_suspend(current_user, member))
     form = ReactivateForm()
-    if form.validate_on_submit():
-        try:
-            services.reactivate(current_user, member, form.reason.data or "")
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="reason")
-            return _member_page(member, reactivate_form=form, status=error.status)
-        flash(_("%(name)s can sign in again.", name=member.display_name), "success")
-        return redirect(url_for("members.member", user_id=member.id))
-    return _member_page(member, reactivate_form=form, status=400)
+    return _act_on_member(
+        user_id,
+        policy.can_suspend,
+        form,
+        "reactivate_form",
+        "reason",
+        lambda member: services.reactivate(current_user, member, form.reason.data or ""),
+        lambda member: _("%(name)s can sign in again.", name=member.display_name),
+    )
 
 
 @bp.post("/members/<int:user_id>/role")
 @login_required
 def set_role(user_id: int):
-    member = queries.load_member(user_id)
-    enforce(policy.can_set_role(current_user, member))
     form = SetRoleForm()
-    if form.validate_on_submit():
-        try:
-            services.set_role(current_user, member, form.role.data, form.reason.data or "")
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="role")
-            return _member_page(member, role_form=form, status=error.status)
-        flash(_("The role of %(name)s is changed.", name=member.display_name), "success")
-        return redirect(url_for("members.member", user_id=member.id))
-    return _member_page(member, role_form=form, status=400)
+    return _act_on_member(
+        user_id,
+        policy.can_set_role,
+        form,
+        "role_form",
+        "role",
+        lambda member: services.set_role(
+            current_user, member, form.role.data, form.reason.data or ""
+        ),
+        lambda member: _("The role of %(name)s is changed.", name=member.display_name),
+    )
 
 
 @bp.get("/role-requests")

@@ -8,25 +8,20 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from livinglab.challenges.labels import THEME_LABELS
 from livinglab.challenges.services import ChallengeInput
-from livinglab.forms import CheckboxesField, content_language_field
+from livinglab.forms import CheckboxesField, content_language_field, summary_field, title_field
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists, links.")
 
 
 class ChallengeForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[DataRequired(), Length(max=500)],
-        description=_l("One or two sentences shown in lists."),
-    )
+    title = title_field()
+    summary = summary_field()
     body = TextAreaField(
         _l("The challenge in full"),
         validators=[DataRequired(), Length(max=20_000)],

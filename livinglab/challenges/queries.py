@@ -63,6 +63,24 @@ def _live_idea_count():
     )
 
 
+def in_theme(theme: str) -> sa.ColumnElement[bool]:
+    """Challenges tagged with ``theme`` (a condition to join to a query on Challenge)."""
+    return Challenge.id.in_(
+        sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
+    )
+
+
+def hosted_by(city_slug: str) -> sa.ColumnElement[bool]:
+    """Challenges the city with ``city_slug`` leads or co-hosts."""
+    city_id = sa.select(City.id).where(City.slug == city_slug).scalar_subquery()
+    return sa.or_(
+        Challenge.lead_city_id == city_id,
+        Challenge.id.in_(
+            sa.select(challenge_cohost.c.challenge_id).where(challenge_cohost.c.city_id == city_id)
+        ),
+    )
+
+
 def challenge_listing(
     *,
     city: str = "",
@@ -82,23 +100,9 @@ def challenge_listing(
     if supported(language):  # an unknown code filters nothing
         query = query.where(Challenge.language == language)
     if theme in THEMES:
-        query = query.where(
-            Challenge.id.in_(
-                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
-            )
-        )
+        query = query.where(in_theme(theme))
     if city:
-        city_id = sa.select(City.id).where(City.slug == city).scalar_subquery()
-        query = query.where(
-            sa.or_(
-                Challenge.lead_city_id == city_id,
-                Challenge.id.in_(
-                    sa.select(challenge_cohost.c.challenge_id).where(
-                        challenge_cohost.c.city_id == city_id
-                    )
-                ),
-            )
-        )
+        query = query.where(hosted_by(city))
     found = matching_ids("challenge", q)
     if found is not None:
         query = query.where(Challenge.id.in_(found))

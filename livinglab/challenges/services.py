@@ -8,12 +8,12 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import THEMES, Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
+from livinglab.core.inputs import required_texts
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
@@ -41,16 +41,7 @@ class ChallengeInput:
 
 def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
     errors: dict[str, object] = {}
-    text = {}
-    for name, limit in LIMITS.items():
-        value = (getattr(data, name) or "").strip()
-        if not value:
-            errors[name] = _l("This field is required.")
-        elif len(value) > limit:
-            errors[name] = lazy_ngettext(
-                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
-            )
-        text[name] = value
+    text = required_texts(data, LIMITS, errors)
     themes = sorted(set(data.themes))
     if not 1 <= len(themes) <= 3 or any(t not in THEMES for t in themes):
         errors["themes"] = _l("Choose one to three themes.")

@@ -18,7 +18,7 @@ from livinglab.discussion.targets import challenge_target
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form, show_service_error
 from livinglab.i18n import content_language_for
 from livinglab.ideas.services import idea_count_by_challenge
 from livinglab.text import render_markdown
@@ -126,19 +126,18 @@ def edit(challenge_id: int):
     else:
         form = ChallengeForm()
     form.set_city_choices(city_queries.by_name())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.edit(current_user, challenge, form.to_input())
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="title")
-            status = error.status
-        else:
-            flash(_("The challenge is saved."), "success")
-            return redirect(url_for("challenges.show", challenge_id=challenge.id))
-    elif form.errors:
-        status = 400
-    return render_template("challenges/form.html", form=form, challenge=challenge), status
+
+    def done(_saved: None):
+        flash(_("The challenge is saved."), "success")
+        return redirect(url_for("challenges.show", challenge_id=challenge.id))
+
+    return save_form(
+        form,
+        lambda: services.edit(current_user, challenge, form.to_input()),
+        done,
+        lambda: render_template("challenges/form.html", form=form, challenge=challenge),
+        fallback_field="title",
+    )
 
 
 @bp.post("/<int:challenge_id>/phase/<phase>")

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 from livinglab.errors import Invalid, ServiceError
@@ -228,3 +230,21 @@ class InputRequest(Request):
             if values is None
             else {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
         )
+
+
+def required_texts(
+    data: Any, limits: Mapping[str, int], errors: dict[str, object]
+) -> dict[str, str]:
+    """The stripped text of each attribute of ``data`` that ``limits`` names; an empty or too
+    long one also puts its message into ``errors`` (so that all fields are reported at once)."""
+    text = {}
+    for name, limit in limits.items():
+        value = (getattr(data, name) or "").strip()
+        if not value:
+            errors[name] = _l("This field is required.")
+        elif len(value) > limit:
+            errors[name] = lazy_ngettext(
+                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
+            )
+        text[name] = value
+    return text

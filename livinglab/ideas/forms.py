@@ -5,21 +5,17 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, StringField, TextAreaField
+from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from livinglab.forms import content_language_field
+from livinglab.forms import content_language_field, summary_field, title_field
 from livinglab.ideas.models import MAX_ATTACHMENTS
 from livinglab.ideas.services import IdeaInput
 
 
 class IdeaForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[DataRequired(), Length(max=500)],
-        description=_l("One or two sentences shown in lists."),
-    )
+    title = title_field()
+    summary = summary_field()
     body = TextAreaField(
         _l("Your idea in full"),
         validators=[DataRequired(), Length(max=20_000)],

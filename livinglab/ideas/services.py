@@ -14,6 +14,7 @@ from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.accounts.services import find_by_email
 from livinglab.challenges.models import Challenge
+from livinglab.core.inputs import required_texts
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
@@ -36,16 +37,7 @@ class IdeaInput:
 
 def _validated(data: IdeaInput) -> dict[str, str]:
     errors: dict[str, object] = {}
-    text = {}
-    for name, limit in LIMITS.items():
-        value = (getattr(data, name) or "").strip()
-        if not value:
-            errors[name] = _l("This field is required.")
-        elif len(value) > limit:
-            errors[name] = lazy_ngettext(
-                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
-            )
-        text[name] = value
+    text = required_texts(data, LIMITS, errors)
     if data.language is not None and not supported(data.language):
         errors["language"] = _l("Choose a language.")
     if errors:

@@ -11,9 +11,8 @@ from livinglab import policy
 from livinglab.challenges.queries import load_challenge
 from livinglab.core.helpers import enforce, on_refusal_redirect
 from livinglab.core.inputs import id_text
-from livinglab.errors import ServiceError
 from livinglab.follows.services import follow, unfollow
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form
 from livinglab.i18n import content_language_for
 from livinglab.ideas import attachments, queries, services
 from livinglab.ideas.forms import IdeaForm
@@ -34,25 +33,24 @@ def submit(challenge_id: int):
     form = IdeaForm()
     if request.method == "GET":
         form.language.data = content_language_for(current_user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            idea = services.submit(
-                current_user,
-                challenge,
-                form.to_input(),
-                files=form.uploaded_files(),
-                coauthor_emails=form.coauthor_emails(),
-            )
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="attachments")
-            status = error.status
-        else:
-            flash(_("Your idea is submitted. Good luck!"), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    elif form.errors:
-        status = 400
-    return render_template("ideas/form.html", form=form, challenge=challenge, idea=None), status
+
+    def done(idea: Idea):
+        flash(_("Your idea is submitted. Good luck!"), "success")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+
+    return save_form(
+        form,
+        lambda: services.submit(
+            current_user,
+            challenge,
+            form.to_input(),
+            files=form.uploaded_files(),
+            coauthor_emails=form.coauthor_emails(),
+        ),
+        done,
+        lambda: render_template("ideas/form.html", form=form, challenge=challenge, idea=None),
+        fallback_field="attachments",
+    )
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -71,36 +69,34 @@ def edit(idea_id: int):
     form = IdeaForm(obj=idea) if request.method == "GET" else IdeaForm()
     if request.method == "GET":
         form.coauthors.data = ""
-    status = 200
-    if form.validate_on_submit():
+
+    def save() -> None:
         chosen = (id_text(v) for v in request.form.getlist("remove_attachment"))
-        remove = [ident for ident in chosen if ident is not None]
-        try:
-            services.edit(
-                current_user,
-                idea,
-                form.to_input(),
-                files=form.uploaded_files(),
-                remove_attachment_ids=remove,
-                coauthor_emails=form.coauthor_emails(),
-            )
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="attachments")
-            status = error.status
-        else:
-            flash(_("Your idea is saved."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    elif form.errors:
-        status = 400
-    return (
-        render_template(
+        services.edit(
+            current_user,
+            idea,
+            form.to_input(),
+            files=form.uploaded_files(),
+            remove_attachment_ids=[ident for ident in chosen if ident is not None],
+            coauthor_emails=form.coauthor_emails(),
+        )
+
+    def done(_saved: None):
+        flash(_("Your idea is saved."), "success")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+
+    return save_form(
+        form,
+        save,
+        done,
+        lambda: render_template(
             "ideas/form.html",
             form=form,
             challenge=idea.challenge,
             idea=idea,
             files=attachments.of(idea),
         ),
-        status,
+        fallback_field="attachments",
     )
 
 

@@ -116,49 +116,73 @@ def _coauthor_answered(idea: Any, *, member: Any, accept: bool) -> None:
         )
 
 
+def _tell_watchers(
+    target_type: str,
+    target_id: int,
+    team_ids: set[int],
+    actor: Any,
+    kind: str,
+    link: str,
+    group: str | None = None,
+    **params: Any,
+) -> None:
+    """The followers of a piece of content and its authors or team, but not whoever acted."""
+    watchers = (follower_ids(target_type, target_id) | team_ids) - {actor.id}
+    _push_after_commit(notify_many(watchers, kind, link, group, **params))
+
+
 def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) -> None:
-    watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {actor.id}
-    kind = "idea_approved" if pilot else "idea_rejected"
-    link = f"/pilots/{pilot.id}" if pilot else f"/ideas/{idea.id}"
-    params = {"title": idea.title, "city": city.name, "reason": reason}
-    _push_after_commit(notify_many(watchers, kind, link=link, **params))
+    _tell_watchers(
+        "idea",
+        idea.id,
+        idea.author_ids,
+        actor,
+        "idea_approved" if pilot else "idea_rejected",
+        f"/pilots/{pilot.id}" if pilot else f"/ideas/{idea.id}",
+        title=idea.title,
+        city=city.name,
+        reason=reason,
+    )
 
 
 def _pilot_changing(pilot: Any, *, actor: Any, what: str) -> None:
-    watchers = (follower_ids("pilot", pilot.id) | pilot.team_ids) - {actor.id}
-    told = notify_many(
-        watchers,
+    _tell_watchers(
+        "pilot",
+        pilot.id,
+        pilot.team_ids,
+        actor,
         "pilot_updated",
-        link=f"/pilots/{pilot.id}",
-        group=f"pilot:{pilot.id}",
+        f"/pilots/{pilot.id}",
+        f"pilot:{pilot.id}",
         title=pilot.title,
         city=pilot.city.name,
     )
-    _push_after_commit(told)
 
 
 def _pilot_replicated(copy: Any, *, actor: Any, origin: Any) -> None:
-    watchers = (follower_ids("pilot", origin.id) | origin.team_ids) - {actor.id}
-    told = notify_many(
-        watchers,
+    _tell_watchers(
+        "pilot",
+        origin.id,
+        origin.team_ids,
+        actor,
         "pilot_replicated",
-        link=f"/pilots/{copy.id}",
+        f"/pilots/{copy.id}",
         title=origin.title,
         city=actor.city.name,
     )
-    _push_after_commit(told)
 
 
 def _review_created(review: Any, *, actor: Any, idea: Any) -> None:
-    watchers = (follower_ids("idea", idea.id) | idea.author_ids) - {actor.id}
-    told = notify_many(
-        watchers,
+    _tell_watchers(
+        "idea",
+        idea.id,
+        idea.author_ids,
+        actor,
         "review_new",
-        link=f"/ideas/{idea.id}#reviews",
+        f"/ideas/{idea.id}#reviews",
         name=actor.display_name,
         title=idea.title,
     )
-    _push_after_commit(told)
 
 
 RECEIVERS = (

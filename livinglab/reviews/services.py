@@ -10,8 +10,8 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 
 from livinglab import events, policy
-from livinglab.challenges.models import Challenge, ChallengeTheme, Phase, challenge_cohost
-from livinglab.cities.models import City
+from livinglab.challenges.models import Challenge, Phase
+from livinglab.challenges.queries import hosted_by, in_theme
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Invalid, require
@@ -119,21 +119,7 @@ def queue(user: Any, *, theme: str = "", city: str = "") -> sa.Select:
         .order_by(Idea.created_at)
     )
     if theme:
-        query = query.where(
-            Challenge.id.in_(
-                sa.select(ChallengeTheme.challenge_id).where(ChallengeTheme.theme == theme)
-            )
-        )
+        query = query.where(in_theme(theme))
     if city:
-        city_id = sa.select(City.id).where(City.slug == city).scalar_subquery()
-        query = query.where(
-            sa.or_(
-                Challenge.lead_city_id == city_id,
-                Challenge.id.in_(
-                    sa.select(challenge_cohost.c.challenge_id).where(
-                        challenge_cohost.c.city_id == city_id
-                    )
-                ),
-            )
-        )
+        query = query.where(hosted_by(city))
     return query

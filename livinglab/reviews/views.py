@@ -10,9 +10,8 @@ from livinglab import policy
 from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
 from livinglab.core.helpers import enforce, page_number
-from livinglab.errors import ServiceError
 from livinglab.extensions import db
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form
 from livinglab.ideas.queries import load_idea
 from livinglab.reviews import services
 from livinglab.reviews.forms import ReviewForm
@@ -27,22 +26,22 @@ def review(idea_id: int):
     enforce(policy.can_review(current_user, idea))
     existing = services.mine(current_user.id, idea.id)
     form = ReviewForm(obj=existing) if request.method == "GET" else ReviewForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            _review, created = services.save(current_user, idea, form.to_data())
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="assessment")
-            status = error.status
-        else:
-            flash(
-                _("Your review is published.") if created else _("Your review is updated."),
-                "success",
-            )
-            return redirect(f"/ideas/{idea.id}#reviews")
-    elif form.errors:
-        status = 400
-    return render_template("reviews/form.html", form=form, idea=idea, existing=existing), status
+
+    def done(saved: tuple[object, bool]):
+        _review, created = saved
+        flash(
+            _("Your review is published.") if created else _("Your review is updated."),
+            "success",
+        )
+        return redirect(f"/ideas/{idea.id}#reviews")
+
+    return save_form(
+        form,
+        lambda: services.save(current_user, idea, form.to_data()),
+        done,
+        lambda: render_template("reviews/form.html", form=form, idea=idea, existing=existing),
+        fallback_field="assessment",
+    )
 
 
 @bp.get("/reviews/queue")
