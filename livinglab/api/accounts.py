@@ -13,7 +13,7 @@ from livinglab.accounts import services as accounts
 from livinglab.accounts import tokens
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import bearer_token, bp, signed_in
+from livinglab.api.core import bearer_token, bp, created, signed_in
 from livinglab.api.errors import error_response
 from livinglab.api.schema import operation, payload
 from livinglab.api.schemas import user_json
@@ -46,9 +46,7 @@ def create_token() -> Response:
             401, _("This email address and password do not match an active account.")
         )
     plain, _row = tokens.issue(user, data.name or "API")
-    response = jsonify(out.Token(token=plain, user=out.User.of(user, private=True)).dump())
-    response.status_code = 201
-    return response
+    return created(out.Token(token=plain, user=out.User.of(user, private=True)).dump())
 
 
 @bp.delete("/tokens/current")
@@ -77,9 +75,7 @@ def register() -> Response:
         profile_kind=data.profile_kind,
         preferred_language=data.preferred_language,
     )
-    response = jsonify(user_json(user, private=True))
-    response.status_code = 201
-    return response
+    return created(user_json(user, private=True))
 
 
 @bp.get("/me")

@@ -202,19 +202,14 @@ class Paged(Filters):
     per_page: int = Field(20, ge=1, le=100)
 
 
+ByLanguage = Annotated[str, WithJsonSchema(LANGUAGE)]
+
+
 class ChallengeFilters(Paged):
     city: Text = ""
     theme: Text = ""
     phase: Text = ""
-    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
-    q: Text = ""
-    sort: Text = ""
-
-
-class IdeaFilters(Paged):
-    city: Text = ""
-    status: Text = ""
-    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
+    language: ByLanguage = BY_LANGUAGE
     q: Text = ""
     sort: Text = ""
 
@@ -222,4 +217,11 @@ class IdeaFilters(Paged):
 class PilotFilters(Paged):
     city: Text = ""
     status: Text = ""
-    language: Annotated[str, WithJsonSchema(LANGUAGE)] = BY_LANGUAGE
+    language: ByLanguage = BY_LANGUAGE
+
+
+class IdeaFilters(PilotFilters):
+    """The pilot listing's filters (in the same order), then a search and a sort."""
+
+    q: Text = ""
+    sort: Text = ""

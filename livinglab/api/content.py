@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import Response, jsonify
@@ -17,7 +16,7 @@ from livinglab import content as registry
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import bp, listing, signed_in
+from livinglab.api.core import bp, created, listing, page_of, signed_in
 from livinglab.api.schema import filters, operation, payload, sent
 from livinglab.api.schemas import challenge_json, comment_json, idea_json, pilot_json, review_json
 from livinglab.challenges import queries
@@ -26,9 +25,8 @@ from livinglab.challenges.models import Challenge, Phase
 from livinglab.discussion import services as discussion
 from livinglab.discussion.models import Comment
 from livinglab.discussion.serialize import serialize
-from livinglab.discussion.targets import readable, resolve
+from livinglab.discussion.targets import Target, readable, resolve
 from livinglab.errors import ServiceError, require
-from livinglab.extensions import db
 from livinglab.ideas import queries as idea_queries
 from livinglab.ideas import services as ideas
 from livinglab.ideas.models import Idea
@@ -39,10 +37,6 @@ from livinglab.votes import services as votes
 
 # The challenge fields a PATCH may change besides its phase.
 CHALLENGE_FIELDS = set(bodies.ChallengeFields.model_fields)
-
-
-def _not_found() -> NoReturn:
-    raise ServiceError(_("This does not exist."), status=404)
 
 
 def _challenge(challenge_id: int) -> Challenge:
@@ -78,12 +72,6 @@ def _challenge_input(
     return replace(current, **given)
 
 
-def _created(payload: dict[str, Any], status: int = 201) -> Response:
-    response = jsonify(payload)
-    response.status_code = status
-    return response
-
-
 @bp.get("/challenges")
 @operation(
     _l("Find challenges"),
@@ -93,12 +81,8 @@ def _created(payload: dict[str, Any], status: int = 201) -> Response:
 )
 def list_challenges() -> Response:
     page_no, per_page, args = filters(bodies.ChallengeFilters)
-    page = db.paginate(
-        queries.challenge_listing(**args.model_dump(exclude={"page", "per_page"})),
-        page=page_no,
-        per_page=per_page,
-        error_out=False,
-    )
+    query = queries.challenge_listing(**args.model_dump(exclude={"page", "per_page"}))
+    page = page_of(query, page_no, per_page)
     return jsonify(listing(page, challenge_json))
 
 
@@ -115,7 +99,7 @@ def create_challenge() -> Response:
     signed_in()
     data = payload(bodies.ChallengeInput)
     challenge = challenges.propose(current_user, _challenge_input(data))
-    return _created(challenge_json(_challenge(challenge.id)))
+    return created(challenge_json(_challenge(challenge.id)))
 
 
 @bp.get("/challenges/<int:challenge_id>")
@@ -149,12 +133,8 @@ def update_challenge(challenge_id: int) -> Response:
 def list_ideas(challenge_id: int) -> Response:
     challenge = _challenge(challenge_id)
     page_no, per_page, args = filters(bodies.IdeaFilters)
-    page = db.paginate(
-        queries.idea_listing(challenge.id, **args.model_dump(exclude={"page", "per_page"})),
-        page=page_no,
-        per_page=per_page,
-        error_out=False,
-    )
+    query = queries.idea_listing(challenge.id, **args.model_dump(exclude={"page", "per_page"}))
+    page = page_of(query, page_no, per_page)
     counts = votes.counts([i.id for i in page.items]) if votes.counts_visible(challenge) else None
     return jsonify(
         listing(page, lambda i: idea_json(i, None if counts is None else counts.get(i.id, 0)))
@@ -175,7 +155,7 @@ def create_idea(challenge_id: int) -> Response:
         ideas.IdeaInput(data.title, data.summary, data.body, data.language),
         coauthor_emails=data.coauthors or [],
     )
-    return _created(idea_json(_idea(idea.id)))
+    return created(idea_json(_idea(idea.id)))
 
 
 def _idea_out(idea: Idea) -> Response:
@@ -218,7 +198,7 @@ def vote(idea_id: int) -> Response:
     signed_in()
     _idea(idea_id)
     count = votes.cast(current_user, idea_id)
-    return _created(out.VoteCount(idea_id=idea_id, votes=count).dump())
+    return created(out.VoteCount(idea_id=idea_id, votes=count).dump())
 
 
 @bp.delete("/ideas/<int:idea_id>/vote")
@@ -253,7 +233,7 @@ def create_review(idea_id: int) -> Response:
     idea = _idea(idea_id)
     require(policy.can_review(current_user, idea))
     data = payload(bodies.ReviewInput)
-    review, created = reviews.save(
+    review, is_new = reviews.save(
         current_user,
         idea,
         {
@@ -262,7 +242,7 @@ def create_review(idea_id: int) -> Response:
             "no_conflict": data.no_conflict,
         },
     )
-    return _created(review_json(review), 201 if created else 200)
+    return created(review_json(review), 201 if is_new else 200)
 
 
 @bp.post("/ideas/<int:idea_id>/decisions")
@@ -282,7 +262,7 @@ def decide(idea_id: int) -> Response:
         current_user, idea, data.city, data.decision, data.reason or ""
     )
     if pilot is not None:
-        return _created(pilot_json(load_pilot(pilot.id)))
+        return created(pilot_json(load_pilot(pilot.id)))
     rejection = out.Rejection(
         id=decision.id,
         idea_id=idea_id,
@@ -290,7 +270,7 @@ def decide(idea_id: int) -> Response:
         city=data.city,
         reason=decision.reason,
     )
-    return _created(rejection.dump())
+    return created(rejection.dump())
 
 
 def comments_rule() -> str:
@@ -300,11 +280,17 @@ def comments_rule() -> str:
     return f"/<any({plurals}):kind>/<int:target_id>/comments"
 
 
-@operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
-def list_comments(kind: str, target_id: int) -> Response:
+def _target(kind: str, target_id: int) -> Target:
+    """What a discussion is about, by the plural in its address; 404 where it cannot be read."""
     target = resolve(kind[:-1], target_id)
     if target is None or not readable(current_user, target):
-        _not_found()
+        raise ServiceError(_("This does not exist."), status=404)
+    return target
+
+
+@operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
+def list_comments(kind: str, target_id: int) -> Response:
+    target = _target(kind, target_id)
     page_no, per_page, _args = filters(bodies.Paged)
     query = (
         sa.select(Comment)
@@ -312,7 +298,7 @@ def list_comments(kind: str, target_id: int) -> Response:
         .options(selectinload(Comment.author))
         .order_by(Comment.id)
     )
-    page = db.paginate(query, page=page_no, per_page=per_page, error_out=False)
+    page = page_of(query, page_no, per_page)
     return jsonify(listing(page, lambda c: comment_json(serialize(c, c.author))))
 
 
@@ -326,9 +312,7 @@ def list_comments(kind: str, target_id: int) -> Response:
 )
 def create_comment(kind: str, target_id: int) -> Response:
     signed_in()
-    target = resolve(kind[:-1], target_id)
-    if target is None or not readable(current_user, target):
-        _not_found()
+    target = _target(kind, target_id)
     data = payload(bodies.CommentInput)
     comment = discussion.post(
         current_user,
@@ -338,7 +322,7 @@ def create_comment(kind: str, target_id: int) -> Response:
         data.parent_id or None,  # 0 and null both mean "not a reply"
         language=data.language,
     )
-    return _created(comment_json(serialize(comment, current_user)))
+    return created(comment_json(serialize(comment, current_user)))
 
 
 @bp.record_once

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from livinglab.api import idempotency
 from livinglab.api.errors import error_response
 from livinglab.core import inputs
 from livinglab.errors import ServiceError
-from livinglab.extensions import csrf, limiter
+from livinglab.extensions import csrf, db, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # checked below, only for requests that ride on the session cookie
@@ -89,6 +90,11 @@ def paging() -> tuple[int, int]:
     return values["page"], values["per_page"]
 
 
+def page_of(query: Select[Any], page_no: int, per_page: int) -> Pagination:
+    """One page of a listing; past the last page: an empty page, not a 404."""
+    return db.paginate(query, page=page_no, per_page=per_page, error_out=False)
+
+
 def listing(page: Pagination, to_json: Callable[[Any], Any]) -> dict[str, Any]:
     return {
         "items": [to_json(item) for item in page.items],
@@ -96,6 +102,13 @@ def listing(page: Pagination, to_json: Callable[[Any], Any]) -> dict[str, Any]:
         "per_page": page.per_page,
         "total": page.total,
     }
+
+
+def created(data: dict[str, Any], status: int = 201) -> Response:
+    """A JSON answer with the status of a write (201 unless told)."""
+    response = jsonify(data)
+    response.status_code = status
+    return response
 
 
 def signed_in() -> None:

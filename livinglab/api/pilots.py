@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +13,7 @@ from flask_login import current_user
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import BadInput, bp, listing, signed_in
+from livinglab.api.core import BadInput, bp, created, listing, page_of, signed_in
 from livinglab.api.schema import filters, operation, payload
 from livinglab.api.schemas import pilot_json
 from livinglab.errors import ServiceError, require
@@ -23,6 +26,19 @@ def _pilot(pilot_id: int) -> Pilot:
     return queries.load_pilot(pilot_id)
 
 
+def _write(summary: Any, **options: Any) -> Callable:
+    """Describes a change to a pilot: for signed-in members, under the tag "pilots"."""
+    return operation(summary, tag="pilots", secured=True, **options)
+
+
+def _managed(pilot_id: int) -> Pilot:
+    """The pilot, once the signed-in member is known to manage it (who, before what was sent)."""
+    signed_in()
+    pilot = _pilot(pilot_id)
+    require(policy.can_manage_pilot(current_user, pilot))
+    return pilot
+
+
 @bp.get("/pilots")
 @operation(_l("Pilots"), tag="pilots", out=out.PilotPage, query=bodies.PilotFilters)
 def list_pilots() -> Response:
@@ -33,7 +49,7 @@ def list_pilots() -> Response:
     query = queries.pilot_listing(
         status=args.status, city=args.city, language=args.language, newest_first=False
     )
-    page = db.paginate(query, page=page_no, per_page=per_page, error_out=False)
+    page = page_of(query, page_no, per_page)
     return jsonify(listing(page, pilot_json))
 
 
@@ -44,13 +60,9 @@ def get_pilot(pilot_id: int) -> Response:
 
 
 @bp.patch("/pilots/<int:pilot_id>")
-@operation(
-    _l("Change a pilot's status"), tag="pilots", out=out.Pilot, body=bodies.PilotEdit, secured=True
-)
+@_write(_l("Change a pilot's status"), out=out.Pilot, body=bodies.PilotEdit)
 def update_pilot(pilot_id: int) -> Response:
-    signed_in()
-    pilot = _pilot(pilot_id)
-    require(policy.can_manage_pilot(current_user, pilot))  # who, before what was sent
+    pilot = _managed(pilot_id)
     data = payload(bodies.PilotEdit)
     mapped = {
         f"lessons_{k}": v
@@ -64,33 +76,16 @@ def update_pilot(pilot_id: int) -> Response:
 
 
 @bp.post("/pilots/<int:pilot_id>/milestones")
-@operation(
-    _l("Add a milestone"),
-    tag="pilots",
-    ok=201,
-    out=out.Milestone,
-    body=bodies.MilestoneInput,
-    secured=True,
-)
+@_write(_l("Add a milestone"), ok=201, out=out.Milestone, body=bodies.MilestoneInput)
 def add_milestone(pilot_id: int) -> Response:
-    signed_in()
-    pilot = _pilot(pilot_id)
-    require(policy.can_manage_pilot(current_user, pilot))
+    pilot = _managed(pilot_id)
     data = payload(bodies.MilestoneInput)
     milestone = services.add_milestone(current_user, pilot, data.title, data.due_date)
-    response = jsonify(out.Milestone.of(milestone, created=True).dump())
-    response.status_code = 201
-    return response
+    return created(out.Milestone.of(milestone, created=True).dump())
 
 
 @bp.patch("/pilots/<int:pilot_id>/milestones/<int:milestone_id>")
-@operation(
-    _l("Mark a milestone done"),
-    tag="pilots",
-    out=out.Pilot,
-    body=bodies.MilestoneDone,
-    secured=True,
-)
+@_write(_l("Mark a milestone done"), out=out.Pilot, body=bodies.MilestoneDone)
 def complete_milestone(pilot_id: int, milestone_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
@@ -104,40 +99,18 @@ def complete_milestone(pilot_id: int, milestone_id: int) -> Response:
 
 
 @bp.post("/pilots/<int:pilot_id>/updates")
-@operation(
-    _l("Post an update"),
-    tag="pilots",
-    ok=201,
-    out=out.PilotUpdate,
-    body=bodies.PilotUpdateInput,
-    secured=True,
-)
+@_write(_l("Post an update"), ok=201, out=out.PilotUpdate, body=bodies.PilotUpdateInput)
 def post_update(pilot_id: int) -> Response:
-    signed_in()
-    pilot = _pilot(pilot_id)
-    require(policy.can_manage_pilot(current_user, pilot))
+    pilot = _managed(pilot_id)
     update = services.post_update(current_user, pilot, payload(bodies.PilotUpdateInput).body, [])
-    response = jsonify(
-        out.PilotUpdate(
-            id=update.id,
-            pilot_id=pilot.id,
-            body=update.body,
-            created_at=update.created_at.isoformat(),
-        ).dump()
+    answer = out.PilotUpdate(
+        id=update.id, pilot_id=pilot.id, body=update.body, created_at=update.created_at.isoformat()
     )
-    response.status_code = 201
-    return response
+    return created(answer.dump())
 
 
 @bp.post("/pilots/<int:pilot_id>/replications")
-@operation(
-    _l("Replicate a pilot in one's city"),
-    tag="pilots",
-    ok=201,
-    out=out.Pilot,
-    body=bodies.Replication,
-    secured=True,
-)
+@_write(_l("Replicate a pilot in one's city"), ok=201, out=out.Pilot, body=bodies.Replication)
 def replicate(pilot_id: int) -> Response:
     signed_in()
     pilot = _pilot(pilot_id)
@@ -150,6 +123,4 @@ def replicate(pilot_id: int) -> Response:
         )
         raise ServiceError(verdict.reason, status=403)
     copy = services.replicate(current_user, pilot)
-    response = jsonify(pilot_json(_pilot(copy.id)))
-    response.status_code = 201
-    return response
+    return created(pilot_json(_pilot(copy.id)))

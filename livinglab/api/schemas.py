@@ -23,6 +23,16 @@ def iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def same(obj: Any, *names: str) -> dict[str, Any]:
+    """The named attributes as they are: the fields of an answer that need no conversion."""
+    return {name: getattr(obj, name) for name in names}
+
+
+def dates(obj: Any, *names: str) -> dict[str, str | None]:
+    """The named date or time attributes in ISO 8601 (None stays None)."""
+    return {name: iso(getattr(obj, name)) for name in names}
+
+
 class ErrorBody(Out):
     code: str
     message: str
@@ -81,13 +91,7 @@ class City(Out):
 
     @classmethod
     def of(cls, city: Any) -> City:
-        return cls(
-            slug=city.slug,
-            name=city.name,
-            municipality=city.municipality,
-            country=city.country,
-            language=city.language,
-        )
+        return cls(**same(city, "slug", "name", "municipality", "country", "language"))
 
 
 class Cities(Out):
@@ -115,22 +119,13 @@ class Challenge(Out):
     @classmethod
     def of(cls, c: Any) -> Challenge:
         return cls(
-            id=c.id,
-            title=c.title,
-            summary=c.summary,
-            body=c.body,
-            language=c.language,
+            **same(c, "id", "title", "summary", "body", "language", "themes"),
+            **same(c, "votes_per_member", "hide_vote_counts"),
+            **dates(c, "ideas_deadline", "voting_deadline", "selection_deadline"),
+            **dates(c, "published_at", "created_at"),
             phase=c.phase.value,
-            themes=c.themes,
             lead_city=c.lead_city.slug,
             cohost_cities=sorted(city.slug for city in c.cohost_cities),
-            votes_per_member=c.votes_per_member,
-            hide_vote_counts=c.hide_vote_counts,
-            ideas_deadline=iso(c.ideas_deadline),
-            voting_deadline=iso(c.voting_deadline),
-            selection_deadline=iso(c.selection_deadline),
-            published_at=iso(c.published_at),
-            created_at=iso(c.created_at),
         )
 
 
@@ -150,17 +145,11 @@ class Idea(Out):
     @classmethod
     def of(cls, i: Any, votes: int | None = None) -> Idea:
         return cls(
-            id=i.id,
-            challenge_id=i.challenge_id,
-            title=i.title,
-            summary=i.summary,
-            body=i.body,
-            language=i.language,
+            **same(i, "id", "challenge_id", "title", "summary", "body", "language"),
+            **dates(i, "created_at", "updated_at"),
             status=i.status.value,
             author_ids=sorted(i.author_ids),
             votes=votes,
-            created_at=iso(i.created_at),
-            updated_at=iso(i.updated_at),
         )
 
 
@@ -181,13 +170,9 @@ class Review(Out):
     @classmethod
     def of(cls, r: Any) -> Review:
         return cls(
-            id=r.id,
-            idea_id=r.idea_id,
-            expert_id=r.expert_id,
-            scores={name: getattr(r, name) for name in CRITERION_NAMES},
-            assessment=r.assessment,
-            created_at=iso(r.created_at),
-            updated_at=iso(r.updated_at),
+            **same(r, "id", "idea_id", "expert_id", "assessment"),
+            **dates(r, "created_at", "updated_at"),
+            scores=same(r, *CRITERION_NAMES),
         )
 
 
@@ -206,14 +191,8 @@ class Milestone(Out):
     @classmethod
     def of(cls, m: Any, *, created: bool = False) -> Milestone:
         if created:  # a new milestone is answered with what was just set
-            return cls(id=m.id, title=m.title, due_date=iso(m.due_date))
-        return cls(
-            id=m.id,
-            title=m.title,
-            due_date=iso(m.due_date),
-            done_on=iso(m.done_on),
-            evidence=m.evidence,
-        )
+            return cls(**same(m, "id", "title"), **dates(m, "due_date"))
+        return cls(**same(m, "id", "title", "evidence"), **dates(m, "due_date", "done_on"))
 
 
 class Progress(Out):
@@ -247,14 +226,9 @@ class Pilot(Out):
         done, total = p.progress
         completed = p.status.value == "completed"
         return cls(
-            id=p.id,
-            idea_id=p.idea_id,
-            challenge_id=p.challenge_id,
+            **same(p, "id", "idea_id", "challenge_id", "language", "halted_reason", "origin_id"),
             city=p.city.slug,
-            language=p.language,
             status=p.status.value,
-            halted_reason=p.halted_reason,
-            origin_id=p.origin_id,
             progress=Progress(done=done, total=total),
             milestones=[Milestone.of(m) for m in p.milestones],
             lessons=Lessons(
