@@ -27,9 +27,7 @@ LISTING_EAGER = (
 def load_pilot(pilot_id: int) -> Pilot:
     """The pilot with its idea, city, milestones and indicators; NotFound (404) when unknown.
     Every pilot is public: there is no reader to check."""
-    pilot = db.session.scalar(
-        sa.select(Pilot).where(Pilot.id == pilot_id).options(*services.PILOT_EAGER)
-    )
+    pilot = services.load(pilot_id)
     if pilot is None:
         raise NotFound()
     return pilot
