@@ -1,6 +1,6 @@
 """Errors the services and read sides raise, and the one table every face answers them from.
 
-A face never decides what a status means: the HTML error pages (core/errors.py), the API's
+A face never decides what a status means: the HTML error pages (web/errors.py), the API's
 error shape (api/errors.py) and the socket acknowledgements (realtime/acks.py) all read
 ``ERRORS`` for the code, the default message and the page's title.
 """

@@ -46,6 +46,10 @@ def init_extensions(app: Flask) -> None:
     from livinglab.accounts.session import init_login
 
     init_login(app, login_manager)
+    from livinglab.web.once import init_once
+
+    # Form double-submit protection is keyed by the signed-in member: after the login manager.
+    init_once(app)
     from livinglab.content import register_all
 
     register_all()  # each domain declares its kinds of content (livinglab.content)
@@ -112,8 +116,6 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.audit.views import bp as audit_bp
     from livinglab.challenges.views import bp as challenges_bp
     from livinglab.cities.views import bp as cities_bp
-    from livinglab.core.errors import register_error_pages
-    from livinglab.core.views import bp as core_bp
     from livinglab.discussion.views import bp as discussion_bp
     from livinglab.ideas.views import bp as ideas_bp
     from livinglab.moderation.views import bp as moderation_bp
@@ -124,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.search.views import bp as search_bp
     from livinglab.uploads.views import bp as uploads_bp
     from livinglab.votes.views import bp as votes_bp
+    from livinglab.web.errors import register_error_pages
+    from livinglab.web.site import bp as core_bp
 
     for blueprint in (
         core_bp,
@@ -149,11 +153,11 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
-    from livinglab.core.security import init_security
+    from livinglab.web.security import init_security
 
     init_security(app)  # CSP, no framing, nosniff & co. on every response
 
-    from livinglab.core.filters import register_filters
+    from livinglab.web.filters import register_filters
 
     register_filters(app)
 

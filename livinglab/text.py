@@ -51,3 +51,11 @@ def render_markdown(text: str) -> Markup:
         link_rel="nofollow noopener noreferrer ugc",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def spreadsheet_safe(value):
+    """Spreadsheets run cells starting with = + - @ (or a tab or carriage return before them)
+    as formulas; text people wrote never does."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,4 +1,4 @@
-"""One error mapping: a service's refusal is answered by the app's one handler (core/errors.py),
+"""One error mapping: a service's refusal is answered by the app's one handler (web/errors.py),
 and the HTML pages, the API and socket acknowledgements read one table (livinglab.errors)."""
 
 from __future__ import annotations

@@ -79,8 +79,8 @@ def test_unknown_codes_everywhere_fall_back_cleanly(client, login_as, db_read):
 def test_relative_times_follow_the_reader_s_language(app):
     from datetime import timedelta
 
-    from livinglab.core.filters import time_ago
     from livinglab.database import utcnow
+    from livinglab.web.filters import time_ago
 
     three_minutes_ago = utcnow() - timedelta(minutes=3, seconds=5)
     expected = {"en": "3 minutes ago", "fr": "il y a 3 minutes", "de": "vor 3 Minuten"}

@@ -145,7 +145,7 @@ def test_a_participant_on_an_admin_page_gets_a_friendly_403(login_as):
 
 
 def test_an_unexpected_error_is_a_friendly_500(app, client, monkeypatch):
-    from livinglab.core import views
+    from livinglab.web import site as views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

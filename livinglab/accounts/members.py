@@ -15,10 +15,10 @@ from livinglab.accounts import queries, services
 from livinglab.accounts.forms import ReactivateForm, RoleDecisionForm, SetRoleForm, SuspendForm
 from livinglab.accounts.labels import role_label
 from livinglab.accounts.models import User
-from livinglab.core.helpers import enforce, page_number
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
+from livinglab.web.helpers import enforce, page_number
 
 bp = Blueprint("members", __name__)
 

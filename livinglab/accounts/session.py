@@ -22,7 +22,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from livinglab.accounts.models import ApiToken, LoginSession, User
 from livinglab.accounts.tokens import lookup, user_for
-from livinglab.core.once import init_once
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from livinglab.realtime import broadcast
@@ -235,5 +234,3 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     app.after_request(_touch)
-    # Form double-submit protection is keyed by the signed-in member, so it is wired here.
-    init_once(app)

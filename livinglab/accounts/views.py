@@ -20,11 +20,11 @@ from livinglab.accounts.forms import (
 )
 from livinglab.accounts.models import RoleRequest
 from livinglab.cities.models import City
-from livinglab.core.filters import country_name
-from livinglab.core.helpers import safe_next
 from livinglab.errors import ServiceError
 from livinglab.extensions import db, limiter
 from livinglab.forms import show_service_error
+from livinglab.web.filters import country_name
+from livinglab.web.helpers import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -76,7 +76,7 @@ def register():
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -89,7 +89,7 @@ def login():
         else:
             session.sign_in(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
-            return redirect(safe_next(url_for("core.home")))
+            return redirect(safe_next(url_for("site.home")))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
 
@@ -97,7 +97,7 @@ def login():
 def logout():
     session.sign_out()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 def _profile_page(profile_form=None, password_form=None, role_form=None, status: int = 200):
@@ -215,4 +215,4 @@ def sign_out_everywhere():
     services.sign_out_everywhere(current_user._get_current_object())
     session.sign_out()
     flash(_("You are signed out on every device."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))

@@ -17,11 +17,11 @@ from livinglab.accounts.labels import ROLE_LABELS
 from livinglab.accounts.models import RequestStatus, Role, RoleRequest, User
 from livinglab.cities import services as cities
 from livinglab.cities.models import City
-from livinglab.core.helpers import enforce, page_number
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
 from livinglab.moderation.models import Flag
+from livinglab.web.helpers import enforce, page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -17,10 +17,10 @@ from livinglab.api.schema import operation
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.challenges.queries import CHALLENGE_EAGER
 from livinglab.cities.models import City
-from livinglab.core.helpers import spreadsheet_safe
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots.models import Pilot
+from livinglab.text import spreadsheet_safe
 from livinglab.votes.models import Vote
 
 

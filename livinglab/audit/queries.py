@@ -15,8 +15,8 @@ from livinglab.accounts.models import User
 from livinglab.audit.labels import action_label
 from livinglab.audit.models import AuditEntry
 from livinglab.cities.models import City
-from livinglab.core.helpers import spreadsheet_safe
 from livinglab.extensions import db
+from livinglab.text import spreadsheet_safe
 
 
 @dataclass

@@ -15,9 +15,9 @@ from wtforms.validators import Length, Optional
 from livinglab import policy
 from livinglab.audit import queries
 from livinglab.audit.labels import action_label
-from livinglab.core.helpers import enforce, page_number
 from livinglab.core.inputs import id_text
 from livinglab.extensions import db
+from livinglab.web.helpers import enforce, page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 

@@ -12,7 +12,6 @@ from livinglab.challenges.forms import ChallengeForm, DeclineForm, PhaseForm
 from livinglab.challenges.labels import phase_label
 from livinglab.challenges.models import PUBLISHED_PHASES, THEMES, Phase
 from livinglab.cities import queries as city_queries
-from livinglab.core.helpers import enforce, on_refusal_render, page_number
 from livinglab.discussion.queries import comment_counts, thread_context
 from livinglab.discussion.targets import challenge_target
 from livinglab.errors import ServiceError
@@ -23,6 +22,7 @@ from livinglab.i18n import content_language_for
 from livinglab.ideas.services import idea_count_by_challenge
 from livinglab.text import render_markdown
 from livinglab.votes import services as vote_services
+from livinglab.web.helpers import enforce, on_refusal_render, page_number
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from livinglab.cities import queries
-from livinglab.core.helpers import page_number
 from livinglab.extensions import db
+from livinglab.web.helpers import page_number
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 

@@ -1,7 +1,7 @@
 """Once-only writes: a key per member claims a write; a repeat gets the first answer.
 
 Shared by the API's ``Idempotency-Key`` header (livinglab.api.idempotency) and the HTML
-forms' submission key (livinglab.core.once). The keys live in a table, not in memory, so a
+forms' submission key (livinglab.web.once). The keys live in a table, not in memory, so a
 retry that lands on another server process is recognised too.
 
 How a claim works, and why it needs no lock of its own: the claim row is inserted in the

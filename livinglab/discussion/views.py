@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
-from livinglab.core.helpers import enforce
 from livinglab.discussion import queries, services
 from livinglab.discussion.forms import CommentForm, EditCommentForm
 from livinglab.discussion.models import Comment
@@ -16,6 +15,7 @@ from livinglab.discussion.targets import readable, resolve
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.forms import show_service_error
+from livinglab.web.helpers import enforce
 
 bp = Blueprint("discussion", __name__)
 
@@ -42,7 +42,7 @@ def create():
             )
         except ServiceError as error:
             if error.status in (401, 403, 404):
-                raise  # not about the text: the app's error page (core/errors.py)
+                raise  # not about the text: the app's error page (site/errors.py)
             show_service_error(form, error, fallback_field="body")
             return render_template("discussion/retry.html", form=form, target=target), error.status
         return redirect(f"{target.url}#comment-{comment.id}")
@@ -92,7 +92,7 @@ def edit(comment_id: int):
             services.edit(current_user, comment, form.body.data)
         except ServiceError as error:
             if error.status != 400:
-                raise  # not about the text: the app's error page (core/errors.py)
+                raise  # not about the text: the app's error page (site/errors.py)
             show_service_error(form, error, fallback_field="body")
         else:
             flash(_("Your comment is saved."), "success")
@@ -115,6 +115,6 @@ def delete(comment_id: int):
     comment, target = _comment_and_target(comment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.delete(current_user, comment)  # a refusal is the error page (core/errors.py)
+    services.delete(current_user, comment)  # a refusal is the error page (site/errors.py)
     flash(_("Your comment is deleted; replies to it stay in place."), "info")
     return redirect(f"{target.url}#comment-{comment.id}")

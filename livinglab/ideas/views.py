@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 
 from livinglab import policy
 from livinglab.challenges.queries import load_challenge
-from livinglab.core.helpers import enforce, on_refusal_redirect
 from livinglab.core.inputs import id_text
 from livinglab.follows.services import follow, unfollow
 from livinglab.forms import save_form
@@ -17,6 +16,7 @@ from livinglab.i18n import content_language_for
 from livinglab.ideas import attachments, queries, services
 from livinglab.ideas.forms import IdeaForm
 from livinglab.ideas.models import Idea
+from livinglab.web.helpers import enforce, on_refusal_redirect
 
 bp = Blueprint("ideas", __name__)
 

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
-from livinglab.core.helpers import enforce, on_refusal_redirect, on_refusal_render, safe_next
 from livinglab.moderation import services
+from livinglab.web.helpers import enforce, on_refusal_redirect, on_refusal_render, safe_next
 
 bp = Blueprint("moderation", __name__)
 

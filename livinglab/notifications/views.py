@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from livinglab.core.helpers import page_number
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
@@ -19,6 +18,7 @@ from livinglab.notifications.services import (
     text_of,
     unread_count,
 )
+from livinglab.web.helpers import page_number
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

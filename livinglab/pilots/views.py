@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from livinglab import policy
 from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
-from livinglab.core.helpers import enforce, on_refusal_render, page_number
 from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import pilot_target
 from livinglab.errors import ServiceError
@@ -23,6 +22,7 @@ from livinglab.ideas.queries import IDEA_PAGE, idea_page_context, load_idea
 from livinglab.pilots import decisions, queries, services
 from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
 from livinglab.pilots.timeline import timeline
+from livinglab.web.helpers import enforce, on_refusal_render, page_number
 
 bp = Blueprint("pilots", __name__)
 

@@ -68,5 +68,5 @@ def delete():
                     _("Your account is deleted. What you published stays, signed “Former member”."),
                     "success",
                 )
-                return redirect(url_for("core.home"))
+                return redirect(url_for("site.home"))
     return render_template("privacy/delete.html", form=form), status

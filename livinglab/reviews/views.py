@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from livinglab import policy
 from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
-from livinglab.core.helpers import enforce, page_number
 from livinglab.extensions import db
 from livinglab.forms import save_form
 from livinglab.ideas.queries import load_idea
 from livinglab.reviews import services
 from livinglab.reviews.forms import ReviewForm
+from livinglab.web.helpers import enforce, page_number
 
 bp = Blueprint("reviews", __name__)
 

@@ -19,10 +19,10 @@ from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
-from livinglab.core.helpers import spreadsheet_safe
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea, IdeaStatus
+from livinglab.text import spreadsheet_safe
 from livinglab.votes.models import Vote
 
 

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 
 from livinglab import policy
 from livinglab.challenges.queries import load_challenge
-from livinglab.core.helpers import enforce, on_refusal_redirect, safe_next
 from livinglab.votes import services
+from livinglab.web.helpers import enforce, on_refusal_redirect, safe_next
 
 bp = Blueprint("votes", __name__)
 
@@ -19,7 +19,7 @@ def _vote_action(idea_id: int, action) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     # A refusal of timing or budget (409) goes back with its message; 401/403/404 are the
-    # error pages (the app's ServiceError handler, core/errors.py).
+    # error pages (the app's ServiceError handler, site/errors.py).
     back = on_refusal_redirect(safe_next(f"/ideas/{idea_id}"))
     action(current_user, idea_id)
     return redirect(back)

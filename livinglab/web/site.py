@@ -8,11 +8,11 @@ from sqlalchemy.orm import selectinload
 
 from livinglab.challenges.models import Challenge, Phase
 from livinglab.cities.models import City
-from livinglab.core.helpers import safe_next
 from livinglab.extensions import db
 from livinglab.i18n import LANGUAGE_COOKIE, supported
+from livinglab.web.helpers import safe_next
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
@@ -29,7 +29,7 @@ def home():
         .limit(6)
     ).all()
     cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
-    return render_template("core/home.html", challenges=open_challenges, cities=cities)
+    return render_template("site/home.html", challenges=open_challenges, cities=cities)
 
 
 @bp.post("/language")
@@ -41,7 +41,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.preferred_language = code
         db.session.commit()
-    response = redirect(safe_next(url_for("core.home")))
+    response = redirect(safe_next(url_for("site.home")))
     response.set_cookie(
         LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
     )

@@ -61,7 +61,7 @@ def _before() -> ResponseReturnValue | None:
     if outcome is not store.CLAIMED:  # the first is still being saved after the wait
         message = _("Your first click is still being saved. Reload the page in a moment.")
         page = render_template(
-            "core/error.html", status=409, title=_("Already being sent"), message=message
+            "site/error.html", status=409, title=_("Already being sent"), message=message
         )
         return page, 409
     g.submission_claim = (user_id, key, content)

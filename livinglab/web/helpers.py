@@ -33,7 +33,7 @@ def enforce(verdict: Verdict) -> None:
 
 def on_refusal_redirect(target: str) -> str:
     """If a service refuses this action (a ServiceError other than 401/403/404), the app's one
-    handler (core/errors.py) flashes its message and sends the member to ``target`` (303)."""
+    handler (site/errors.py) flashes its message and sends the member to ``target`` (303)."""
     g.on_refusal = ("redirect", target)
     return target
 
@@ -67,11 +67,3 @@ def page_number() -> int:
 
 def not_found_message() -> str:
     return _("This page does not exist, or it is not public.")
-
-
-def spreadsheet_safe(value):
-    """Spreadsheets run cells starting with = + - @ (or a tab or carriage return before them)
-    as formulas; text people wrote never does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -52,7 +52,7 @@ _STATIC_PAGE = (
 def _render(status: int, message: str | None = None):
     title = page_title(status)
     text = message or page_message(status)
-    return render_template("core/error.html", status=status, title=title, message=text), status
+    return render_template("site/error.html", status=status, title=title, message=text), status
 
 
 def _safe_render(status: int) -> Response:
