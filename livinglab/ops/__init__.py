@@ -1,0 +1,1 @@
+"""Running the platform: structured logs, request ids, readiness, metrics, backups."""
