@@ -1,8 +1,8 @@
 """The content registry: every kind of content declares once what it is and what it allows.
 
 The ground floor, like livinglab.events: this module imports nothing from the domains. Each
-domain registers its own kinds (``livinglab/<domain>/kinds.py``, imported by the factory
-through :data:`KIND_MODULES`), and the parts that work on *any* content (discussion targets,
+domain registers its own kinds (``livinglab/<domain>/kinds.py``, imported by the factory for
+the domains marked ``kinds=True`` in livinglab.domains), and the parts that work on *any* content (discussion targets,
 moderation, follows, the API's comment routes) ask the registry instead of listing kinds or
 branching on them. A new kind of content is then one ``register(...)`` call.
 """
@@ -12,14 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-# The modules that register kinds, imported by the factory (setup.py) before any request.
-KIND_MODULES = (
-    "livinglab.challenges.kinds",
-    "livinglab.ideas.kinds",
-    "livinglab.pilots.kinds",
-    "livinglab.discussion.kinds",
-)
 
 Loader = Callable[[Collection[int]], dict[int, Any]]
 
@@ -143,11 +135,3 @@ class KindSet(Collection[str]):
 COMMENTABLE = KindSet("commentable")
 FOLLOWABLE = KindSet("followable")
 FLAGGABLE = KindSet("flaggable")
-
-
-def register_all() -> None:
-    """Imports every module of KIND_MODULES (each registers its kinds at import)."""
-    import importlib
-
-    for module in KIND_MODULES:
-        importlib.import_module(module)

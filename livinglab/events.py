@@ -11,7 +11,10 @@ announced (broadcasts, unread counts) that could still roll back.
 The ground floor: this module imports nothing from the domains, so every domain may publish
 and any part may subscribe without the publisher knowing. Receivers are connected in one
 place each (livinglab.audit/notifications/follows/realtime ``subscriptions``), all wired by
-setup.py, so what follows an action can be read in a few short files.
+the factory from livinglab.domains, so what follows an action can be read in a few short
+files. A new domain may declare its own signals beside its services with :func:`signal` and
+connect its own receivers from its ``subscriptions`` module (listed in livinglab.domains):
+this module then stays as it is.
 
 Each signal is sent with the changed object as the sender; the keyword arguments are listed
 next to it. Services send before-commit signals with :func:`send` (rolls back if a receiver
@@ -31,6 +34,11 @@ from livinglab.extensions import db
 
 _signals = Namespace()
 _AFTER_COMMIT = "livinglab.after_commit"
+
+
+def signal(name: str) -> Signal:
+    """A domain event of the platform's one namespace (names are unique across domains)."""
+    return _signals.signal(name)
 
 
 def send(signal: Signal, sender: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from livinglab import domains
 from livinglab.core.inputs import InputRequest
 from livinglab.database import configure_sqlite, engine_options
 from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -50,25 +51,13 @@ def init_extensions(app: Flask) -> None:
 
     # Form double-submit protection is keyed by the signed-in member: after the login manager.
     init_once(app)
-    from livinglab.content import register_all
-
-    register_all()  # each domain declares its kinds of content (livinglab.content)
-    # Handlers must be declared before the first server exists, or later binds lose them.
-    from livinglab.audit import subscriptions as audit_subscriptions
-    from livinglab.discussion import events as discussion_events  # noqa: F401
-    from livinglab.follows import subscriptions as follows_subscriptions
-    from livinglab.notifications import subscriptions as notifications_subscriptions
-    from livinglab.realtime import events  # noqa: F401
-    from livinglab.realtime import subscriptions as realtime_subscriptions
-
-    # Every side effect of an action, in one list: in-transaction ones, then announcements.
-    for subscriptions in (
-        audit_subscriptions,
-        notifications_subscriptions,
-        follows_subscriptions,
-        realtime_subscriptions,
-    ):
-        subscriptions.connect_all()
+    # Each domain declares its kinds of content (livinglab.content), then its socket handlers
+    # and its receivers of domain events: all before the first server exists, or later binds
+    # lose them. What follows an action is the subscribers' list, in livinglab.domains.
+    domains.kind_modules()
+    domains.socket_modules()
+    for subscribers in domains.subscriber_modules():
+        subscribers.connect_all()
 
     bind_socketio(app)
 
@@ -102,56 +91,11 @@ class BoundedInt(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
     app.request_class = InputRequest  # forms, query strings and paths cleaned of NUL
-    from livinglab.accounts.members import bp as members_bp
-    from livinglab.accounts.views import bp as accounts_bp
-    from livinglab.activity.views import bp as activity_bp
-    from livinglab.admin.views import bp as admin_bp
-    from livinglab.api import accounts as _api_accounts  # noqa: F401 - registers the endpoints
-    from livinglab.api import content as _api_content  # noqa: F401
-    from livinglab.api import export as _api_export  # noqa: F401
-    from livinglab.api import openapi as _api_openapi  # noqa: F401
-    from livinglab.api import pilots as _api_pilots  # noqa: F401
-    from livinglab.api.core import bp as api_bp
-    from livinglab.api.views import bp as api_pages_bp
-    from livinglab.audit.views import bp as audit_bp
-    from livinglab.challenges.views import bp as challenges_bp
-    from livinglab.cities.views import bp as cities_bp
-    from livinglab.discussion.views import bp as discussion_bp
-    from livinglab.ideas.views import bp as ideas_bp
-    from livinglab.moderation.views import bp as moderation_bp
-    from livinglab.notifications.views import bp as notifications_bp
-    from livinglab.pilots.views import bp as pilots_bp
-    from livinglab.privacy.views import bp as privacy_bp
-    from livinglab.reviews.views import bp as reviews_bp
-    from livinglab.search.views import bp as search_bp
-    from livinglab.uploads.views import bp as uploads_bp
-    from livinglab.votes.views import bp as votes_bp
     from livinglab.web.errors import register_error_pages
-    from livinglab.web.site import bp as core_bp
 
-    for blueprint in (
-        core_bp,
-        accounts_bp,
-        members_bp,
-        cities_bp,
-        challenges_bp,
-        notifications_bp,
-        uploads_bp,
-        ideas_bp,
-        activity_bp,
-        search_bp,
-        discussion_bp,
-        moderation_bp,
-        votes_bp,
-        reviews_bp,
-        pilots_bp,
-        api_bp,
-        api_pages_bp,
-        admin_bp,
-        audit_bp,
-        privacy_bp,
-    ):
-        app.register_blueprint(blueprint)
+    domains.api_modules()  # they add their endpoints to the API blueprint before it registers
+    for pages in domains.page_modules():
+        app.register_blueprint(pages.bp)
     register_error_pages(app)
     from livinglab.web.security import init_security
 

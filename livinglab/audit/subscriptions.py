@@ -1,6 +1,6 @@
 """What the audit log writes when something happens: one receiver per domain event.
 
-Connected by :func:`connect_all` (setup.py). The receivers run before the action's commit
+Connected by :func:`connect_all` (the factory, in the order of livinglab.domains). The receivers run before the action's commit
 (livinglab.events), so an entry is written in the same transaction as the change it records.
 """
 

@@ -1,6 +1,6 @@
 """Who starts following what, when something happens: one receiver per domain event.
 
-Connected by :func:`connect_all` (setup.py); the receivers run before the action's commit
+Connected by :func:`connect_all` (the factory, in the order of livinglab.domains); the receivers run before the action's commit
 (livinglab.events), so a follow commits with the action that caused it.
 """
 

@@ -1,6 +1,6 @@
 """Whom to tell when something happens: one receiver per domain event.
 
-Connected by :func:`connect_all` (setup.py). The receivers run before the action's commit
+Connected by :func:`connect_all` (the factory, in the order of livinglab.domains). The receivers run before the action's commit
 (livinglab.events), so the notification rows commit with the action; the unread counts are
 pushed to the members' open pages only after the commit (``events.on_commit``).
 """

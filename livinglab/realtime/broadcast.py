@@ -54,29 +54,33 @@ def comment_replayed(sid: str, payload: dict[str, Any]) -> None:
     _emit("comment.created", payload, sid)
 
 
+def to_content(
+    event: str, payload: dict[str, Any], kind: str, ident: int, *also: tuple[str, int]
+) -> None:
+    """A live event about one piece of content: to its room, and to the rooms of the content
+    named in ``also`` (an idea's challenge). Any kind with a room, a new one too, uses this;
+    the event's name and payload are part of the socket contract."""
+    if kind not in PUBLIC_ROOM_KINDS:
+        raise ValueError(f"{kind!r} has no public room")
+    rooms = [room_for(kind, ident), *(room_for(k, i) for k, i in also)]
+    _emit(event, payload, rooms if len(rooms) > 1 else rooms[0])
+
+
 def vote_changed(idea_id: int, challenge_id: int, votes: int) -> None:
     """``vote.changed {idea_id, votes}`` to the idea's page and its challenge's page."""
-    _emit(
-        "vote.changed",
-        {"idea_id": idea_id, "votes": votes},
-        [room_for("idea", idea_id), room_for("challenge", challenge_id)],
-    )
+    payload = {"idea_id": idea_id, "votes": votes}
+    to_content("vote.changed", payload, "idea", idea_id, ("challenge", challenge_id))
 
 
 def idea_status(idea_id: int, challenge_id: int, status: str) -> None:
     """``idea.status {idea_id, status}`` to the idea's page and its challenge's page."""
-    _emit(
-        "idea.status",
-        {"idea_id": idea_id, "status": status},
-        [room_for("idea", idea_id), room_for("challenge", challenge_id)],
-    )
+    payload = {"idea_id": idea_id, "status": status}
+    to_content("idea.status", payload, "idea", idea_id, ("challenge", challenge_id))
 
 
 def pilot_updated(pilot_id: int, what: str, **params: Any) -> None:
     """``pilot.updated {pilot_id, what, ...}`` to the pilot's page."""
-    _emit(
-        "pilot.updated", {"pilot_id": pilot_id, "what": what, **params}, room_for("pilot", pilot_id)
-    )
+    to_content("pilot.updated", {"pilot_id": pilot_id, "what": what, **params}, "pilot", pilot_id)
 
 
 def notification(user_id: int, unread: int) -> None:

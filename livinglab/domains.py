@@ -1,0 +1,97 @@
+"""The domains of the platform and what each brings to the app, in one list.
+
+The factory (setup.py) reads this list and nothing else to find pages, API endpoints, socket
+handlers, content kinds and event subscribers, so a new capability (say, meetings on a
+challenge) is its own package plus one entry here: its blueprint, its API module, its kinds
+(``<package>.kinds``, registering with livinglab.content), and its subscribers (a module with
+``connect_all()`` connecting receivers to livinglab.events or to the domain's own signals).
+
+Order matters in one place: subscribers are connected in list order, and blinker calls
+receivers in connection order. The side-effect domains (audit, notifications, follows) come
+last but one, so a domain's own receivers run first, then the audit row, the notifications and
+the follows, all in the action's transaction; realtime comes last, announcing after commit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Domain:
+    package: str  # under livinglab/
+    # modules holding a Flask blueprint named ``bp``, registered in this order
+    pages: tuple[str, ...] = ()
+    # modules that add endpoints to the API blueprint (livinglab.api.core) when imported
+    api: tuple[str, ...] = ()
+    # modules whose ``@socketio.on`` handlers must be declared before the first server starts
+    sockets: tuple[str, ...] = ()
+    # whether ``<package>.kinds`` declares kinds of content (livinglab.content)
+    kinds: bool = False
+    # modules with ``connect_all()``, connecting receivers to domain events
+    subscribers: tuple[str, ...] = ()
+
+    def module(self, name: str) -> str:
+        """A module named relative to the package (``"views"``), or in full."""
+        return name if name.startswith("livinglab.") else f"livinglab.{self.package}.{name}"
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain("web", pages=("site",)),
+    Domain("accounts", pages=("views", "members"), api=("livinglab.api.accounts",)),
+    Domain("cities", pages=("views",)),
+    Domain("challenges", pages=("views",), kinds=True),
+    Domain("uploads", pages=("views",)),
+    Domain("ideas", pages=("views",), kinds=True),
+    Domain("activity", pages=("views",)),
+    Domain("search", pages=("views",)),
+    Domain("discussion", pages=("views",), sockets=("events",), kinds=True),
+    Domain("moderation", pages=("views",)),
+    Domain("votes", pages=("views",)),
+    Domain("reviews", pages=("views",)),
+    Domain("pilots", pages=("views",), api=("livinglab.api.pilots",), kinds=True),
+    Domain(
+        "api",
+        pages=("core", "views"),
+        api=("content", "export", "openapi"),
+    ),
+    Domain("admin", pages=("views",)),
+    Domain("privacy", pages=("views",)),
+    # Side effects of every action, in the action's transaction.
+    Domain("audit", pages=("views",), subscribers=("subscriptions",)),
+    Domain("notifications", pages=("views",), subscribers=("subscriptions",)),
+    Domain("follows", subscribers=("subscriptions",)),
+    # Announcements, after commit.
+    Domain("realtime", sockets=("events",), subscribers=("subscriptions",)),
+)
+
+
+def _modules(part: str) -> list[ModuleType]:
+    """The modules every domain lists under ``part``, imported, in the order of DOMAINS."""
+    return [
+        importlib.import_module(domain.module(name))
+        for domain in DOMAINS
+        for name in getattr(domain, part)
+    ]
+
+
+def page_modules() -> list[ModuleType]:
+    return _modules("pages")
+
+
+def api_modules() -> list[ModuleType]:
+    return _modules("api")
+
+
+def socket_modules() -> list[ModuleType]:
+    return _modules("sockets")
+
+
+def subscriber_modules() -> list[ModuleType]:
+    return _modules("subscribers")
+
+
+def kind_modules() -> list[ModuleType]:
+    return [importlib.import_module(d.module("kinds")) for d in DOMAINS if d.kinds]
