@@ -43,6 +43,28 @@ SCORES = {
     "no_conflict": True,
 }
 
+# The two ideas the day's challenge receives, by their authors' cities.
+DAY_IDEAS = (
+    (
+        "pavia",
+        ideas.IdeaInput(
+            title="Rose signs from reclaimed oak",
+            summary="Carpentry students cut route signs from beams removed in restorations.",
+            body="Each sign carries a rose carved by a student and a QR code to the story.",
+            language=DEMO_LANGUAGE,
+        ),
+    ),
+    (
+        "iasi",
+        ideas.IdeaInput(
+            title="A painted line on the pavement",
+            summary="A thin rose-coloured line painted by art students along the route.",
+            body="Cheap and visible, refreshed every spring by a new class.",
+            language=DEMO_LANGUAGE,
+        ),
+    ),
+)
+
 
 def _present[T](found: T | None) -> T:
     """Every row the day plays with was seeded or made earlier in the day."""
@@ -162,26 +184,9 @@ def play(password_hash: str) -> bool:
         at(10, 30)
         challenges.change_phase(rep("hildesheim"), _challenge(challenge), Phase.open)
         at(11, 0)
-        idea = ideas.submit(
-            part("pavia"),
-            _challenge(challenge),
-            ideas.IdeaInput(
-                title="Rose signs from reclaimed oak",
-                summary="Carpentry students cut route signs from beams removed in restorations.",
-                body="Each sign carries a rose carved by a student and a QR code to the story.",
-                language=DEMO_LANGUAGE,
-            ),
-        ).id
-        other = ideas.submit(
-            part("iasi"),
-            _challenge(challenge),
-            ideas.IdeaInput(
-                title="A painted line on the pavement",
-                summary="A thin rose-coloured line painted by art students along the route.",
-                body="Cheap and visible, refreshed every spring by a new class.",
-                language=DEMO_LANGUAGE,
-            ),
-        ).id
+        idea, other = (
+            ideas.submit(part(city), _challenge(challenge), text).id for city, text in DAY_IDEAS
+        )
         at(11, 10)
         comment = discussion.post(
             member(spammer),

@@ -80,6 +80,23 @@ def summary_field() -> TextAreaField:
     )
 
 
+def body_field(label: Any, description: Any) -> TextAreaField:
+    """The full text of a challenge or an idea, in Markdown (the services' LIMITS say the same
+    maximum); each names it for what it is."""
+    return TextAreaField(
+        label, validators=[DataRequired(), Length(max=20_000)], description=description
+    )
+
+
+class ContentTextForm(FlaskForm):
+    """What every challenge and idea is written with: a title, a summary and the language of
+    the text. A form for one adds its body (:func:`body_field`) and its own fields."""
+
+    title = title_field()
+    summary = summary_field()
+    language = content_language_field()
+
+
 def show_service_error(
     form: FlaskForm, error: ServiceError, fallback_field: str | None = None
 ) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from livinglab.accounts.models import ProfileKind, Role
+from livinglab.core.labels import labeller
 
 ROLE_LABELS = {
     Role.participant: _l("Participant"),
@@ -19,16 +20,5 @@ PROFILE_KIND_LABELS = {
     ProfileKind.other: _l("Resident or other"),
 }
 
-
-def role_label(role: str) -> str:
-    try:
-        return str(ROLE_LABELS[Role(role)])
-    except ValueError:
-        return role
-
-
-def profile_kind_label(kind: str) -> str:
-    try:
-        return str(PROFILE_KIND_LABELS[ProfileKind(kind)])
-    except ValueError:
-        return kind
+role_label = labeller(ROLE_LABELS)
+profile_kind_label = labeller(PROFILE_KIND_LABELS)

@@ -90,10 +90,6 @@ def revoke(user: Any, token_id: int) -> bool:
 
 
 def of(user_id: int) -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            sa.select(ApiToken)
-            .where(ApiToken.user_id == user_id)
-            .order_by(ApiToken.created_at.desc())
-        )
-    )
+    """The member's tokens, revoked ones too, newest first."""
+    mine = sa.select(ApiToken).where(ApiToken.user_id == user_id)
+    return list(db.session.scalars(mine.order_by(ApiToken.created_at.desc())))

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
@@ -15,6 +18,15 @@ from livinglab.ideas.models import Coauthor, Idea, InvitationStatus
 
 bp = Blueprint("activity", __name__)
 LIMIT = 50  # the most recent of each kind; the lists link on to the full pages
+
+
+def _followed(model: Any, kind: str, user_id: int) -> Sequence[Any]:
+    """What the member follows of one kind (``model``'s rows), by title."""
+    followed = sa.select(Follow.target_id).where(
+        Follow.user_id == user_id, Follow.target_type == kind
+    )
+    query = sa.select(model).where(model.id.in_(followed)).order_by(model.title).limit(LIMIT)
+    return db.session.scalars(query).all()
 
 
 @bp.get("/activity")
@@ -53,26 +65,13 @@ def index():
         to_decide = db.session.scalars(
             waiting.options(*CHALLENGE_EAGER).order_by(Challenge.created_at).limit(LIMIT)
         ).all()
-    follows = sa.select(Follow.target_id).where(Follow.user_id == me)
-    followed_challenges = db.session.scalars(
-        sa.select(Challenge)
-        .where(Challenge.id.in_(follows.where(Follow.target_type == "challenge")))
-        .order_by(Challenge.title)
-        .limit(LIMIT)
-    ).all()
-    followed_ideas = db.session.scalars(
-        sa.select(Idea)
-        .where(Idea.id.in_(follows.where(Follow.target_type == "idea")))
-        .order_by(Idea.title)
-        .limit(LIMIT)
-    ).all()
     return render_template(
         "activity/index.html",
         ideas=ideas,
         invitations=invitations,
         proposed=proposed,
         to_decide=to_decide,
-        followed_challenges=followed_challenges,
-        followed_ideas=followed_ideas,
+        followed_challenges=_followed(Challenge, "challenge", me),
+        followed_ideas=_followed(Idea, "idea", me),
         form=FlaskForm(),
     )

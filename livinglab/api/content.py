@@ -16,8 +16,8 @@ from livinglab import content as registry
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import bp, created, listing, page_of, signed_in
-from livinglab.api.schema import filters, operation, payload, sent
+from livinglab.api.core import bp, created, listing, page_of
+from livinglab.api.schema import filters, member_operation, operation, payload, sent
 from livinglab.api.schemas import challenge_json, comment_json, idea_json, pilot_json, review_json
 from livinglab.challenges import queries
 from livinglab.challenges import services as challenges
@@ -87,16 +87,14 @@ def list_challenges() -> Response:
 
 
 @bp.post("/challenges")
-@operation(
+@member_operation(
     _l("Propose a challenge"),
     tag="challenges",
     ok=201,
     out=out.Challenge,
     body=bodies.ChallengeInput,
-    secured=True,
 )
 def create_challenge() -> Response:
-    signed_in()
     data = payload(bodies.ChallengeInput)
     challenge = challenges.propose(current_user, _challenge_input(data))
     return created(challenge_json(_challenge(challenge.id)))
@@ -109,15 +107,13 @@ def get_challenge(challenge_id: int) -> Response:
 
 
 @bp.patch("/challenges/<int:challenge_id>")
-@operation(
+@member_operation(
     _l('Edit a challenge, or move its phase with {"phase": ...}'),
     tag="challenges",
     out=out.Challenge,
     body=bodies.ChallengeEdit,
-    secured=True,
 )
 def update_challenge(challenge_id: int) -> Response:
-    signed_in()
     challenge = _challenge(challenge_id)
     require(policy.can_edit_challenge(current_user, challenge))  # who, before what was sent
     data = payload(bodies.ChallengeEdit)
@@ -142,11 +138,8 @@ def list_ideas(challenge_id: int) -> Response:
 
 
 @bp.post("/challenges/<int:challenge_id>/ideas")
-@operation(
-    _l("Submit an idea"), tag="ideas", ok=201, out=out.Idea, body=bodies.IdeaInput, secured=True
-)
+@member_operation(_l("Submit an idea"), tag="ideas", ok=201, out=out.Idea, body=bodies.IdeaInput)
 def create_idea(challenge_id: int) -> Response:
-    signed_in()
     challenge = _challenge(challenge_id)
     data = payload(bodies.IdeaInput)
     idea = ideas.submit(
@@ -170,15 +163,13 @@ def get_idea(idea_id: int) -> Response:
 
 
 @bp.patch("/ideas/<int:idea_id>")
-@operation(
+@member_operation(
     _l('Edit an idea, or withdraw it with {"status": "withdrawn"}'),
     tag="ideas",
     out=out.Idea,
     body=bodies.IdeaEdit,
-    secured=True,
 )
 def update_idea(idea_id: int) -> Response:
-    signed_in()
     idea = _idea(idea_id)
     require(policy.can_edit_idea(current_user, idea))
     data = payload(bodies.IdeaEdit)
@@ -193,18 +184,16 @@ def update_idea(idea_id: int) -> Response:
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
-@operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount, secured=True)
+@member_operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount)
 def vote(idea_id: int) -> Response:
-    signed_in()
     _idea(idea_id)
     count = votes.cast(current_user, idea_id)
     return created(out.VoteCount(idea_id=idea_id, votes=count).dump())
 
 
 @bp.delete("/ideas/<int:idea_id>/vote")
-@operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount, secured=True)
+@member_operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount)
 def unvote(idea_id: int) -> Response:
-    signed_in()
     _idea(idea_id)
     count = votes.withdraw(current_user, idea_id)
     return jsonify(out.VoteCount(idea_id=idea_id, votes=count).dump())
@@ -220,16 +209,14 @@ def list_reviews(idea_id: int) -> Response:
 
 
 @bp.post("/ideas/<int:idea_id>/reviews")
-@operation(
+@member_operation(
     _l("Review an idea (experts)"),
     tag="reviews",
     ok=201,  # 200 when the expert's review is updated
     out=out.Review,
     body=bodies.ReviewInput,
-    secured=True,
 )
 def create_review(idea_id: int) -> Response:
-    signed_in()
     idea = _idea(idea_id)
     require(policy.can_review(current_user, idea))
     data = payload(bodies.ReviewInput)
@@ -246,16 +233,14 @@ def create_review(idea_id: int) -> Response:
 
 
 @bp.post("/ideas/<int:idea_id>/decisions")
-@operation(
+@member_operation(
     _l("Approve (creates a pilot) or reject an idea for one's city"),
     tag="pilots",
     ok=201,
     out=out.Pilot | out.Rejection,
     body=bodies.Decision,
-    secured=True,
 )
 def decide(idea_id: int) -> Response:
-    signed_in()
     idea = _idea(idea_id)
     data = payload(bodies.Decision)
     decision, pilot = decisions.decide(
@@ -302,16 +287,10 @@ def list_comments(kind: str, target_id: int) -> Response:
     return jsonify(listing(page, lambda c: comment_json(serialize(c, c.author))))
 
 
-@operation(
-    _l("Comment or reply"),
-    tag="discussion",
-    ok=201,
-    out=out.Comment,
-    body=bodies.CommentInput,
-    secured=True,
+@member_operation(
+    _l("Comment or reply"), tag="discussion", ok=201, out=out.Comment, body=bodies.CommentInput
 )
 def create_comment(kind: str, target_id: int) -> Response:
-    signed_in()
     target = _target(kind, target_id)
     data = payload(bodies.CommentInput)
     comment = discussion.post(

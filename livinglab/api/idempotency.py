@@ -89,27 +89,25 @@ def before() -> Response | None:
     return None
 
 
-def after(response: Response) -> Response:
-    claim = g.pop("idempotency_claim", None)
-    if claim is None:
-        return response
-    user_id, key, fp = claim
+def _answer_to_keep(response: Response) -> store.Answer | None:
+    """A success small enough to keep is replayed to retries; anything else is not kept."""
     body = response.get_data(as_text=True) if not response.is_streamed else None
     if 200 <= response.status_code < 300 and body is not None and len(body) <= KEPT_BYTES:
-        answer = store.Answer(
-            response.status_code, body, response.content_type, response.headers.get("Location")
-        )
-        store.complete(user_id, key, fp, answer)
-    else:
-        store.release(user_id, key)
+        location = response.headers.get("Location")
+        return store.Answer(response.status_code, body, response.content_type, location)
+    return None
+
+
+def after(response: Response) -> Response:
+    claim = g.pop("idempotency_claim", None)
+    if claim is not None:
+        store.settle(claim, _answer_to_keep(response))
     return response
 
 
 def teardown(_error: BaseException | None) -> None:
     """An exception skipped :func:`after`: free the key so a retry runs again."""
-    claim = g.pop("idempotency_claim", None)
-    if claim is not None:
-        store.release(claim[0], claim[1])
+    store.release_unanswered(g.pop("idempotency_claim", None))
 
 
 def install(bp: Blueprint) -> None:

@@ -200,7 +200,7 @@ def document() -> dict[str, Any]:
                 "Requests with a bearer token need no CSRF token; requests riding on the session cookie send X-CSRFToken."
             ),
         },
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": bp.url_prefix}],  # the paths above are relative to it
         "paths": paths,
         "components": {
             "schemas": components,

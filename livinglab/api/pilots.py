@@ -13,8 +13,8 @@ from flask_login import current_user
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import BadInput, bp, created, listing, page_of, signed_in
-from livinglab.api.schema import filters, operation, payload
+from livinglab.api.core import BadInput, bp, created, listing, page_of
+from livinglab.api.schema import filters, member_operation, operation, payload
 from livinglab.api.schemas import pilot_json
 from livinglab.errors import ServiceError, require
 from livinglab.extensions import db
@@ -28,12 +28,11 @@ def _pilot(pilot_id: int) -> Pilot:
 
 def _write(summary: Any, **options: Any) -> Callable:
     """Describes a change to a pilot: for signed-in members, under the tag "pilots"."""
-    return operation(summary, tag="pilots", secured=True, **options)
+    return member_operation(summary, tag="pilots", **options)
 
 
 def _managed(pilot_id: int) -> Pilot:
     """The pilot, once the signed-in member is known to manage it (who, before what was sent)."""
-    signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_manage_pilot(current_user, pilot))
     return pilot
@@ -87,7 +86,6 @@ def add_milestone(pilot_id: int) -> Response:
 @bp.patch("/pilots/<int:pilot_id>/milestones/<int:milestone_id>")
 @_write(_l("Mark a milestone done"), out=out.Pilot, body=bodies.MilestoneDone)
 def complete_milestone(pilot_id: int, milestone_id: int) -> Response:
-    signed_in()
     pilot = _pilot(pilot_id)
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.pilot_id != pilot.id:
@@ -112,7 +110,6 @@ def post_update(pilot_id: int) -> Response:
 @bp.post("/pilots/<int:pilot_id>/replications")
 @_write(_l("Replicate a pilot in one's city"), ok=201, out=out.Pilot, body=bodies.Replication)
 def replicate(pilot_id: int) -> Response:
-    signed_in()
     pilot = _pilot(pilot_id)
     require(policy.can_replicate_pilot(current_user, pilot))
     wanted = payload(bodies.Replication).city

@@ -18,6 +18,7 @@ mode: no silent coercion ("5" is not 5, true is not 1), exactly as before.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
 from config import LANGUAGES
-from livinglab.api.core import BadInput, body, paging
+from livinglab.api.core import BadInput, body, paging, signed_in
 
 # The language a text is written in (checked by the services: "Choose a language.").
 LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
@@ -166,6 +167,23 @@ def operation(summary: Any, *, tag: str, **options: Any) -> Callable:
     def register(view: Callable) -> Callable:
         OPERATIONS[f"api.{view.__name__}"] = described
         return view
+
+    return register
+
+
+def member_operation(summary: Any, *, tag: str, **options: Any) -> Callable:
+    """:func:`operation` for what only a signed-in member may do: the document says so
+    (``secured``) and the view refuses anyone else (401) before it reads anything, so the two
+    cannot disagree."""
+    described = operation(summary, tag=tag, secured=True, **options)
+
+    def register(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def members_only(*args: Any, **kwargs: Any) -> Any:
+            signed_in()
+            return view(*args, **kwargs)
+
+        return described(members_only)
 
     return register
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from livinglab.core.labels import labeller
+
 ACTION_LABELS = {
     "role.requested": _l("Role requested"),
     "role.granted": _l("Role granted"),
@@ -29,7 +31,4 @@ ACTION_LABELS = {
     "partner.updated": _l("Partner city edited"),
 }
 
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+action_label = labeller(ACTION_LABELS)

@@ -7,8 +7,10 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.orm import joinedload
 
 from livinglab.accounts.models import User
@@ -70,17 +72,24 @@ def known_actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by("action")))
 
 
+# The page of each kind of subject that has one: (endpoint, the argument naming the subject).
+_SUBJECT_PAGES = {
+    "challenge": ("challenges.show", "challenge_id"),
+    "idea": ("ideas.show", "idea_id"),
+    "pilot": ("pilots.show", "pilot_id"),
+    "user": ("members.member", "user_id"),
+    "comment": ("discussion.permalink", "comment_id"),
+}
+
+
 def subject_link(entry: AuditEntry) -> str | None:
-    """Where the entry's subject can be seen, if it has a page."""
-    paths = {
-        "challenge": "/challenges/{}",
-        "idea": "/ideas/{}",
-        "pilot": "/pilots/{}",
-        "user": "/members/{}",
-        "comment": "/comments/{}",
-    }
-    pattern = paths.get(entry.subject_type)
-    return pattern.format(entry.subject_id) if pattern and entry.subject_id else None
+    """Where the entry's subject can be seen, if it has a page (the log's page asks, in a request)."""
+    page = _SUBJECT_PAGES.get(entry.subject_type)
+    if page is None or not entry.subject_id:
+        return None
+    endpoint, argument = page
+    subject: dict[str, Any] = {argument: entry.subject_id}
+    return url_for(endpoint, **subject)
 
 
 def csv_lines(f: AuditFilter, batch: int = 1000) -> Iterator[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -95,16 +97,23 @@ def _filter_of(form: AuditFilterForm) -> queries.AuditFilter:
     return f
 
 
+def _asked(
+    rule: Callable[[Any], policy.Verdict],
+) -> tuple[AuditFilterForm, queries.AuditFilter | None]:
+    """The filter the address asks for, once ``rule`` lets the viewer read the log; None
+    when the address is wrong (the form then carries the errors)."""
+    enforce(rule(current_user))
+    form = _form()
+    return form, _filter_of(form) if form.validate() else None
+
+
 @bp.get("/audit")
 @login_required
 def browse():
-    enforce(policy.can_view_audit_log(current_user))
-    form = _form()
-    if not form.validate():
+    form, asked = _asked(policy.can_view_audit_log)
+    if asked is None:
         return render_template("audit/index.html", form=form, page=None), 400
-    page = db.paginate(
-        queries.filtered(_filter_of(form)), page=page_number(), per_page=50, error_out=False
-    )
+    page = db.paginate(queries.filtered(asked), page=page_number(), per_page=50, error_out=False)
     return render_template(
         "audit/index.html",
         form=form,
@@ -117,12 +126,11 @@ def browse():
 @bp.get("/audit.csv")
 @login_required
 def export_csv():
-    enforce(policy.can_export_audit_log(current_user))
-    form = _form()
-    if not form.validate():
+    form, asked = _asked(policy.can_export_audit_log)
+    if asked is None:
         errors = "; ".join(str(e) for field in form for e in field.errors)
         return Response(errors, status=400, mimetype="text/plain")
-    lines = queries.csv_lines(_filter_of(form))
+    lines = queries.csv_lines(asked)
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

@@ -14,20 +14,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from livinglab.challenges.labels import THEME_LABELS
 from livinglab.challenges.services import ChallengeInput
-from livinglab.forms import CheckboxesField, content_language_field, summary_field, title_field
+from livinglab.forms import CheckboxesField, ContentTextForm, body_field
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists, links.")
 
 
-class ChallengeForm(FlaskForm):
-    title = title_field()
-    summary = summary_field()
-    body = TextAreaField(
-        _l("The challenge in full"),
-        validators=[DataRequired(), Length(max=20_000)],
-        description=MARKDOWN_HINT,
-    )
-    language = content_language_field()
+class ChallengeForm(ContentTextForm):
+    body = body_field(_l("The challenge in full"), MARKDOWN_HINT)
     themes = CheckboxesField(
         _l("Themes"),
         choices=[SelectChoice(slug, label) for slug, label in THEME_LABELS.items()],

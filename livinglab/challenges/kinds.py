@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import content, policy
 from livinglab.challenges.models import Challenge
+from livinglab.core.links import path_for
 from livinglab.extensions import db
 
 
@@ -34,7 +35,7 @@ KIND = content.register(
     Challenge,
     load=load,
     title_of=lambda c: c.title,
-    url_of=lambda c: f"/challenges/{c.id}",
+    url_of=lambda c: path_for("challenges.show", challenge_id=c.id),
     owner_ids=lambda c: {c.proposer_id} - {None},
     visible_to=visible_to,
     challenge_id_of=lambda c: c.id,

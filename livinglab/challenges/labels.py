@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from livinglab.core.labels import labeller
+
 THEME_LABELS = {
     "circular-business": _l("Circular business"),
     "financing": _l("Financing"),
@@ -22,10 +24,5 @@ PHASE_LABELS = {
     "declined": _l("Declined"),
 }
 
-
-def theme_label(theme: str) -> str:
-    return str(THEME_LABELS.get(theme, theme))
-
-
-def phase_label(phase: str) -> str:
-    return str(PHASE_LABELS.get(str(phase), phase))
+theme_label = labeller(THEME_LABELS)
+phase_label = labeller(PHASE_LABELS)

@@ -63,6 +63,17 @@ def _live_idea_count():
     )
 
 
+def _visible_comment_count(correlated: type, *about: sa.ColumnElement[bool]) -> Any:
+    """How many comments (neither deleted nor hidden) match ``about``, per row of
+    ``correlated``: what "most discussed" sorts by."""
+    return (
+        sa.select(sa.func.count(Comment.id))
+        .where(*about, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+        .correlate(correlated)
+        .scalar_subquery()
+    )
+
+
 def in_theme(theme: str) -> sa.ColumnElement[bool]:
     """Challenges tagged with ``theme`` (a condition to join to a query on Challenge)."""
     return Challenge.id.in_(
@@ -109,16 +120,8 @@ def challenge_listing(
     if sort == "most_ideas":
         return query.order_by(_live_idea_count().desc(), Challenge.id.desc())
     if sort == "most_discussed":
-        discussed = (
-            sa.select(sa.func.count(Comment.id))
-            .where(
-                Comment.challenge_id == Challenge.id,
-                Comment.deleted_at.is_(None),
-                Comment.hidden_at.is_(None),
-            )
-            .correlate(Challenge)
-            .scalar_subquery()
-        )
+        # Every comment under the challenge: on it, its ideas and its pilots.
+        discussed = _visible_comment_count(Challenge, Comment.challenge_id == Challenge.id)
         return query.order_by(discussed.desc(), Challenge.id.desc())
     return query.order_by(Challenge.published_at.desc(), Challenge.id.desc())
 
@@ -159,19 +162,24 @@ def idea_listing(
     if sort == "oldest":
         return query.order_by(Idea.created_at, Idea.id)
     if sort == "most_discussed":
-        discussed = (
-            sa.select(sa.func.count(Comment.id))
-            .where(
-                Comment.target_type == "idea",
-                Comment.target_id == Idea.id,
-                Comment.deleted_at.is_(None),
-                Comment.hidden_at.is_(None),
-            )
-            .correlate(Idea)
-            .scalar_subquery()
+        discussed = _visible_comment_count(
+            Idea, Comment.target_type == "idea", Comment.target_id == Idea.id
         )
         return query.order_by(discussed.desc(), Idea.id.desc())
     return query.order_by(Idea.created_at.desc(), Idea.id.desc())
+
+
+def public_ideas() -> sa.Select[Idea]:
+    """The ideas anyone may read: of published challenges, neither hidden."""
+    return (
+        sa.select(Idea)
+        .join(Challenge, Idea.challenge_id == Challenge.id)
+        .where(
+            Challenge.phase.in_(PUBLISHED_PHASES),
+            Challenge.hidden_at.is_(None),
+            Idea.hidden_at.is_(None),
+        )
+    )
 
 
 def idea_search(q: str) -> sa.Select | None:
@@ -180,14 +188,8 @@ def idea_search(q: str) -> sa.Select | None:
     if found is None:
         return None
     return (
-        sa.select(Idea)
-        .join(Challenge, Idea.challenge_id == Challenge.id)
-        .where(
-            Idea.id.in_(found),
-            Idea.hidden_at.is_(None),
-            Challenge.hidden_at.is_(None),
-            Challenge.phase.in_(PUBLISHED_PHASES),
-        )
+        public_ideas()
+        .where(Idea.id.in_(found))
         .options(*IDEA_EAGER, selectinload(Idea.challenge))
         .order_by(Idea.created_at.desc(), Idea.id.desc())
     )

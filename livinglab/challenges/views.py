@@ -16,7 +16,8 @@ from livinglab.discussion.queries import comment_counts, thread_context
 from livinglab.discussion.targets import challenge_target
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
-from livinglab.follows.services import follow, is_following, unfollow
+from livinglab.follows import button as follow_button
+from livinglab.follows.services import is_following
 from livinglab.forms import save_form, show_service_error
 from livinglab.i18n import content_language_for
 from livinglab.ideas.services import idea_count_by_challenge
@@ -181,12 +182,5 @@ def decline(challenge_id: int):
 @login_required
 def toggle_follow(challenge_id: int):
     challenge = load_challenge(challenge_id)
-    if not PhaseForm().validate_on_submit():
-        abort(400)
-    if request.form.get("action") == "unfollow":
-        unfollow(current_user.id, "challenge", challenge.id)
-        flash(_("You no longer follow this challenge."), "info")
-    else:
-        follow(current_user.id, "challenge", challenge.id)
-        flash(_("You follow this challenge: you will be told what happens to it."), "success")
-    return redirect(url_for("challenges.show", challenge_id=challenge.id))
+    back = url_for("challenges.show", challenge_id=challenge.id)
+    return follow_button.press("challenge", challenge.id, back)

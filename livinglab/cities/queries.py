@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from livinglab.accounts.models import Role, User
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge, challenge_cohost
 from livinglab.cities.models import City
+from livinglab.core.counting import count_per
 from livinglab.errors import NotFound
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
@@ -38,21 +39,10 @@ def load_city(slug: str) -> City:
 
 def partner_counts() -> dict[str, dict[int, int]]:
     """Per city: its members and the published challenges it leads."""
-    members = dict(
-        db.session.execute(
-            sa.select(User.city_id, sa.func.count(User.id))
-            .where(User.deleted_at.is_(None))
-            .group_by(User.city_id)
-        ).all()
-    )
-    led = dict(
-        db.session.execute(
-            sa.select(Challenge.lead_city_id, sa.func.count(Challenge.id))
-            .where(Challenge.phase.in_(PUBLISHED_PHASES))
-            .group_by(Challenge.lead_city_id)
-        ).all()
-    )
-    return {"members": members, "led": led}
+    return {
+        "members": count_per(User.city_id, User.deleted_at.is_(None)),
+        "led": count_per(Challenge.lead_city_id, Challenge.phase.in_(PUBLISHED_PHASES)),
+    }
 
 
 def hosted_challenges(city: City) -> sa.Select:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -89,6 +90,21 @@ def _sweep(now: datetime) -> None:
     db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now))
 
 
+def _new_key(
+    user_id: int, key: str, fingerprint: str, now: datetime, **answer: Any
+) -> IdempotencyKey:
+    """A key claimed ``now``, kept for the configured lifetime (with its ``answer``, if any)."""
+    expires_at = now + _lifetime()
+    return IdempotencyKey(
+        user_id=user_id,
+        key=key,
+        fingerprint=fingerprint,
+        created_at=now,
+        expires_at=expires_at,
+        **answer,
+    )
+
+
 def claim(user_id: int, key: str, fingerprint: str, wait_seconds: float) -> Outcome:
     """Claims ``key`` for this request, or tells what became of the first one.
 
@@ -110,15 +126,7 @@ def claim(user_id: int, key: str, fingerprint: str, wait_seconds: float) -> Outc
         )
         try:
             with db.session.begin_nested():
-                db.session.add(
-                    IdempotencyKey(
-                        user_id=user_id,
-                        key=key,
-                        fingerprint=fingerprint,
-                        created_at=now,
-                        expires_at=now + _lifetime(),
-                    )
-                )
+                db.session.add(_new_key(user_id, key, fingerprint, now))
             # Stays uncommitted: the request's own commit makes the claim and its write one.
             return CLAIMED
         except IntegrityError:
@@ -152,21 +160,27 @@ def complete(user_id: int, key: str, fingerprint: str, answer: Answer) -> None:
     where = (IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     db.session.rollback()  # the request's own work is committed or was not to be kept
     updated = db.session.execute(sa.update(IdempotencyKey).where(*where).values(**values))
-    if not getattr(
-        updated, "rowcount", 0
-    ):  # the handler rolled the claim back and then wrote anyway
-        now = utcnow()
-        db.session.add(
-            IdempotencyKey(
-                user_id=user_id,
-                key=key,
-                fingerprint=fingerprint,
-                created_at=now,
-                expires_at=now + _lifetime(),
-                **values,
-            )
-        )
+    if not getattr(updated, "rowcount", 0):
+        # The handler rolled the claim back and then wrote anyway: keep its answer all the same.
+        db.session.add(_new_key(user_id, key, fingerprint, utcnow(), **values))
     db.session.commit()
+
+
+def settle(claim: tuple[int, str, str], answer: Answer | None) -> None:
+    """Ends a request's claim (user id, key, fingerprint): keeps its ``answer`` for the
+    retries to come, or, with None (nothing worth replaying), frees the key for a retry."""
+    user_id, key, fingerprint = claim
+    if answer is None:
+        release(user_id, key)
+    else:
+        complete(user_id, key, fingerprint, answer)
+
+
+def release_unanswered(claim: tuple[int, str, str] | None) -> None:
+    """Frees a request's claim (user id, key, fingerprint) if it is still held at the end of
+    the request: an exception skipped the hook that completes or releases it."""
+    if claim is not None:
+        release(claim[0], claim[1])
 
 
 def release(user_id: int, key: str) -> None:

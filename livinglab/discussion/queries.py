@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
+from livinglab.core.counting import count_per
 from livinglab.core.inputs import optional_id
 from livinglab.discussion.forms import CommentForm
 from livinglab.discussion.models import Comment
@@ -96,16 +97,12 @@ def comment_counts(challenge_ids: list[int]) -> dict[int, int]:
     """Visible comments under each challenge (on it and on its ideas): "most discussed"."""
     if not challenge_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(Comment.challenge_id, sa.func.count(Comment.id))
-        .where(
-            Comment.challenge_id.in_(challenge_ids),
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-        )
-        .group_by(Comment.challenge_id)
-    ).all()
-    return {challenge_id: n for challenge_id, n in rows if challenge_id is not None}
+    return count_per(
+        Comment.challenge_id,
+        Comment.challenge_id.in_(challenge_ids),
+        Comment.deleted_at.is_(None),
+        Comment.hidden_at.is_(None),
+    )
 
 
 def with_author(comment_id: int) -> Comment | None:

@@ -9,24 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from livinglab import events
+from livinglab.core.receivers import Receivers
 from livinglab.follows.services import add_follow
 
+receivers = Receivers()
+connect_all = receivers.connect_all
 
+
+@receivers.on(events.challenge_proposed)
 def _challenge_proposed(challenge: Any, *, actor: Any) -> None:
     """A proposer hears what becomes of their proposal."""
     add_follow(actor.id, "challenge", challenge.id)
 
 
+@receivers.on(events.idea_submitting)
 def _idea_submitting(idea: Any, *, actor: Any) -> None:
     add_follow(actor.id, "idea", idea.id)
 
 
+@receivers.on(events.coauthor_answered)
 def _coauthor_answered(idea: Any, *, member: Any, accept: bool) -> None:
     """A co-author who joins the team follows the idea like its lead author."""
     if accept:
         add_follow(member.id, "idea", idea.id)
 
 
+@receivers.on(events.idea_decided)
 def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) -> None:
     """The idea's team follows the pilot its approval created."""
     if pilot:
@@ -34,20 +42,6 @@ def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) 
             add_follow(member_id, "pilot", pilot.id)
 
 
+@receivers.on(events.pilot_replicated)
 def _pilot_replicated(copy: Any, *, actor: Any, origin: Any) -> None:
     add_follow(actor.id, "pilot", copy.id)
-
-
-RECEIVERS = (
-    (events.challenge_proposed, _challenge_proposed),
-    (events.idea_submitting, _idea_submitting),
-    (events.coauthor_answered, _coauthor_answered),
-    (events.idea_decided, _idea_decided),
-    (events.pilot_replicated, _pilot_replicated),
-)
-
-
-def connect_all() -> None:
-    """Idempotent (blinker keeps one connection per receiver)."""
-    for signal, receiver in RECEIVERS:
-        signal.connect(receiver, weak=False)

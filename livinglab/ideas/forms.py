@@ -4,24 +4,19 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
-from livinglab.forms import content_language_field, summary_field, title_field
+from livinglab.forms import ContentTextForm, body_field
 from livinglab.ideas.models import MAX_ATTACHMENTS
 from livinglab.ideas.services import IdeaInput
 
 
-class IdeaForm(FlaskForm):
-    title = title_field()
-    summary = summary_field()
-    body = TextAreaField(
+class IdeaForm(ContentTextForm):
+    body = body_field(
         _l("Your idea in full"),
-        validators=[DataRequired(), Length(max=20_000)],
-        description=_l("What you propose, for whom, how it could pay for itself. Markdown works."),
+        _l("What you propose, for whom, how it could pay for itself. Markdown works."),
     )
-    language = content_language_field()
     attachments = MultipleFileField(
         _l("Images or PDF documents"),
         description=lazy_ngettext(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import content, policy
 from livinglab.challenges.models import Challenge
+from livinglab.core.links import path_for
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 
@@ -38,7 +39,7 @@ KIND = content.register(
     Idea,
     load=load,
     title_of=lambda i: i.title,
-    url_of=lambda i: f"/ideas/{i.id}",
+    url_of=lambda i: path_for("ideas.show", idea_id=i.id),
     owner_ids=lambda i: i.author_ids,
     visible_to=visible_to,
     commentable=True,

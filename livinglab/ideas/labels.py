@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from livinglab.core.labels import labeller
+
 IDEA_STATUS_LABELS = {
     "submitted": _l("Submitted"),
     "approved": _l("Approved"),
@@ -9,6 +11,4 @@ IDEA_STATUS_LABELS = {
     "withdrawn": _l("Withdrawn"),
 }
 
-
-def idea_status_label(status: str) -> str:
-    return str(IDEA_STATUS_LABELS.get(str(status), status))
+idea_status_label = labeller(IDEA_STATUS_LABELS)

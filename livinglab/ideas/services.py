@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
@@ -14,6 +13,7 @@ from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.accounts.services import find_by_email
 from livinglab.challenges.models import Challenge
+from livinglab.core.counting import count_per
 from livinglab.core.inputs import required_texts
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
@@ -174,9 +174,5 @@ def idea_count_by_challenge(challenge_ids: Sequence[int]) -> dict[int, int]:
     """Ideas per challenge (withdrawn ones excluded), counted in one query."""
     if not challenge_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(Idea.challenge_id, sa.func.count(Idea.id))
-        .where(Idea.challenge_id.in_(challenge_ids), Idea.status != IdeaStatus.withdrawn)
-        .group_by(Idea.challenge_id)
-    ).all()
-    return dict(rows)
+    live = Idea.status != IdeaStatus.withdrawn
+    return count_per(Idea.challenge_id, Idea.challenge_id.in_(challenge_ids), live)

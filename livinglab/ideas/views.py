@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from livinglab import policy
 from livinglab.challenges.queries import load_challenge
 from livinglab.core.inputs import id_text
-from livinglab.follows.services import follow, unfollow
+from livinglab.follows import button as follow_button
 from livinglab.forms import save_form
 from livinglab.i18n import content_language_for
 from livinglab.ideas import attachments, queries, services
@@ -134,11 +134,4 @@ def answer_invitation(idea_id: int, answer: str):
 @login_required
 def toggle_follow(idea_id: int):
     idea = load_idea(idea_id)
-    _checked_post()
-    if request.form.get("action") == "unfollow":
-        unfollow(current_user.id, "idea", idea.id)
-        flash(_("You no longer follow this idea."), "info")
-    else:
-        follow(current_user.id, "idea", idea.id)
-        flash(_("You follow this idea."), "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id))
+    return follow_button.press("idea", idea.id, url_for("ideas.show", idea_id=idea.id))

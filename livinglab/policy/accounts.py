@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from livinglab.accounts.models import REQUESTABLE_ROLES, Role
 from livinglab.policy.core import (
     ALLOW,
+    STAFF_ROLES,
     CityScope,
     Verdict,
     _admin_or_own_city,
@@ -18,13 +19,15 @@ from livinglab.policy.core import (
     _is_admin,
     _is_city_rep,
     _is_city_rep_of,
-    _member_check,
+    _only_roles,
+    members_only,
 )
 
+_ADMINS = (Role.admin,)
 
+
+@members_only
 def can_request_role(user: Any, role: Role) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if role not in REQUESTABLE_ROLES:
         return _forbidden(_l("This role cannot be requested."))
     if user.role == Role.admin:
@@ -34,10 +37,9 @@ def can_request_role(user: Any, role: Role) -> Verdict:
     return ALLOW
 
 
+@members_only
 def can_decide_role_request(user: Any, request: Any) -> Verdict:
     """Admins decide every request; a city_rep decides expert requests from their own city."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if request.user_id == user.id:
         return _forbidden(_l("Nobody decides their own role request."))
     if _is_admin(user):
@@ -69,58 +71,66 @@ def role_request_scope(user: Any) -> RoleRequestScope:
 
 
 def can_view_role_requests(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if user.role in (Role.admin, Role.city_rep):
-        return ALLOW
-    return _forbidden(_l("Only administrators and city representatives decide role requests."))
+    return _only_roles(
+        user,
+        STAFF_ROLES,
+        _forbidden(_l("Only administrators and city representatives decide role requests.")),
+    )
 
 
+# Changes to another member's account: administrators only, and never to their own account
+# (an administrator who demoted or suspended themselves could leave the lab without one).
+# Each change: (the refusal for other members, the refusal for one's own account).
+_ACCOUNT_CHANGE_REFUSALS = {
+    "role": (
+        _forbidden(_l("Only an administrator may change roles.")),
+        _forbidden(_l("You cannot change your own role.")),
+    ),
+    "suspension": (
+        _forbidden(_l("Only an administrator may suspend or reactivate accounts.")),
+        _forbidden(_l("You cannot suspend your own account.")),
+    ),
+}
+
+
+def _change_to_account(user: Any, target: Any, change: str) -> Verdict:
+    not_admin, own_account = _ACCOUNT_CHANGE_REFUSALS[change]
+    if not _is_admin(user):
+        return not_admin
+    return own_account if target.id == user.id else ALLOW
+
+
+@members_only
 def can_set_role(user: Any, target: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if not _is_admin(user):
-        return _forbidden(_l("Only an administrator may change roles."))
-    if target.id == user.id:
-        return _forbidden(_l("You cannot change your own role."))
-    return ALLOW
+    return _change_to_account(user, target, "role")
 
 
+@members_only
 def can_suspend(user: Any, target: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if not _is_admin(user):
-        return _forbidden(_l("Only an administrator may suspend or reactivate accounts."))
-    if target.id == user.id:
-        return _forbidden(_l("You cannot suspend your own account."))
-    return ALLOW
+    return _change_to_account(user, target, "suspension")
 
 
 def can_edit_partner(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    return ALLOW if _is_admin(user) else _forbidden(_l("Only an administrator may edit partners."))
+    return _only_roles(user, _ADMINS, _forbidden(_l("Only an administrator may edit partners.")))
 
 
 # --- The administration area --------------------------------------------------------------
 
 
 def can_view_admin_area(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if user.role in (Role.admin, Role.city_rep):
-        return ALLOW
-    return _forbidden(_l("Only administrators and city representatives may open this page."))
+    return _only_roles(
+        user,
+        STAFF_ROLES,
+        _forbidden(_l("Only administrators and city representatives may open this page.")),
+    )
 
 
 def can_oversee_all_cities(user: Any) -> Verdict:
     """Admins see the administration area for every city; a city representative sees it for
     their own city only (and the pages say so)."""
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if _is_admin(user):
-        return ALLOW
-    return _forbidden(_l("Only administrators oversee every partner city."))
+    return _only_roles(
+        user, _ADMINS, _forbidden(_l("Only administrators oversee every partner city."))
+    )
 
 
 def member_scope(user: Any) -> CityScope:
@@ -131,11 +141,9 @@ def member_scope(user: Any) -> CityScope:
 
 def can_see_member_email(user: Any) -> Verdict:
     """Email addresses are personal data: only administrators read (and search) them."""
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if _is_admin(user):
-        return ALLOW
-    return _forbidden(_l("Only an administrator may read members' email addresses."))
+    return _only_roles(
+        user, _ADMINS, _forbidden(_l("Only an administrator may read members' email addresses."))
+    )
 
 
 # --- The audit log ------------------------------------------------------------------------
@@ -156,8 +164,6 @@ def can_view_whole_audit_log(user: Any) -> bool:
 
 
 def can_export_audit_log(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if _is_admin(user):
-        return ALLOW
-    return _forbidden(_l("Only an administrator may export the audit log."))
+    return _only_roles(
+        user, _ADMINS, _forbidden(_l("Only an administrator may export the audit log."))
+    )

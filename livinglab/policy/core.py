@@ -8,9 +8,10 @@ a person can read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate
 
 from flask_babel import lazy_gettext as _l
 
@@ -48,6 +49,32 @@ def _member_check(user: Any) -> Verdict | None:
     return None if is_member(user) else NOT_SIGNED_IN
 
 
+def members_only[**P](
+    rule: Callable[Concatenate[Any, P], Verdict],
+) -> Callable[Concatenate[Any, P], Verdict]:
+    """Wraps a rule that only members may pass: a visitor (or a suspended account) is answered
+    :data:`NOT_SIGNED_IN` before the rule runs, so the rule may read ``user.id`` and
+    ``user.role`` and states only what it adds. The name and signature stay the rule's own."""
+
+    @functools.wraps(rule)
+    def checked(user: Any, *args: P.args, **kwargs: P.kwargs) -> Verdict:
+        return rule(user, *args, **kwargs) if is_member(user) else NOT_SIGNED_IN
+
+    return checked
+
+
+# The roles that run the lab: administrators, and city representatives for their own city.
+STAFF_ROLES = frozenset({Role.admin, Role.city_rep})
+
+
+def _only_roles(user: Any, roles: Collection[Role], refusal: Verdict) -> Verdict:
+    """A rule that the role alone decides: members holding one of ``roles`` pass, a visitor is
+    :data:`NOT_SIGNED_IN` and any other member gets ``refusal``."""
+    if not is_member(user):
+        return NOT_SIGNED_IN
+    return ALLOW if user.role in roles else refusal
+
+
 def _is_admin(user: Any) -> bool:
     return is_member(user) and user.role == Role.admin
 
@@ -60,8 +87,14 @@ def _is_city_rep_of(user: Any, city_ids: Iterable[int]) -> bool:
     return _is_city_rep(user) and user.city_id in set(city_ids)
 
 
+def _oversees(user: Any, city_ids: Iterable[int]) -> bool:
+    """An administrator, or a representative of one of these cities: who moderates, manages
+    and decides for what belongs to them."""
+    return _is_admin(user) or _is_city_rep_of(user, city_ids)
+
+
 def _leads(user: Any, challenge: Any) -> bool:
-    return _is_admin(user) or _is_city_rep_of(user, {challenge.lead_city_id})
+    return _oversees(user, {challenge.lead_city_id})
 
 
 @dataclass(frozen=True)

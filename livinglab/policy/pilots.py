@@ -7,15 +7,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from livinglab.accounts.models import Role
+from livinglab.policy.casestudies import can_view_case_study
 from livinglab.policy.content import can_view_challenge, can_view_idea
 from livinglab.policy.core import (
     ALLOW,
     Verdict,
     _conflict,
     _forbidden,
-    _is_admin,
-    _is_city_rep_of,
-    _member_check,
+    _oversees,
+    members_only,
 )
 
 PILOT_FLOW: dict[str, tuple[str, ...]] = {
@@ -33,10 +33,9 @@ def can_view_pilot(user: Any, pilot: Any) -> Verdict:
     return ALLOW
 
 
+@members_only
 def can_manage_pilot(user: Any, pilot: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if _is_admin(user) or _is_city_rep_of(user, {pilot.city_id}) or user.id in set(pilot.team_ids):
+    if _oversees(user, {pilot.city_id}) or user.id in set(pilot.team_ids):
         return ALLOW
     return _forbidden(
         _l("Only the pilot team, its city's representatives and administrators manage a pilot.")
@@ -57,9 +56,8 @@ def can_change_pilot_status(user: Any, pilot: Any, to_status: str) -> Verdict:
     return ALLOW
 
 
+@members_only
 def can_replicate_pilot(user: Any, pilot: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if user.role != Role.city_rep:
         return _forbidden(_l("Only a city representative replicates a pilot in their city."))
     if user.city_id == pilot.city_id:
@@ -71,7 +69,12 @@ def can_replicate_pilot(user: Any, pilot: Any) -> Verdict:
 
 # --- Files --------------------------------------------------------------------------------
 
-_VIEW_CHECKS = {"challenge": can_view_challenge, "idea": can_view_idea, "pilot": can_view_pilot}
+_VIEW_CHECKS = {
+    "challenge": can_view_challenge,
+    "idea": can_view_idea,
+    "pilot": can_view_pilot,
+    "case_study": can_view_case_study,
+}
 
 
 def can_view_upload(user: Any, shown_on: Any) -> Verdict:

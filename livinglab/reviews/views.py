@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,7 +33,7 @@ def review(idea_id: int):
             _("Your review is published.") if created else _("Your review is updated."),
             "success",
         )
-        return redirect(f"/ideas/{idea.id}#reviews")
+        return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="reviews"))
 
     return save_form(
         form,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
+from livinglab.core.counting import count_per
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea, IdeaStatus
@@ -70,15 +71,22 @@ def used_in(user_id: int, challenge_id: int) -> int:
     )
 
 
-def cast(user: Any, idea_id: int) -> int:
-    """Adds the member's vote; returns the idea's new count."""
+def _allowed(user: Any, idea_id: int, rule: Callable[[Any, Idea], policy.Verdict]) -> Idea:
+    """The idea, once ``rule`` lets the member vote or withdraw. The member is locked first
+    (:func:`_lock_member`), so the checks that follow read votes nobody else is changing."""
     require(policy.NOT_SIGNED_IN if not policy.is_member(user) else policy.ALLOW)
     _lock_member(user.id)
     idea = _idea(idea_id)
-    verdict = policy.can_vote(user, idea)
+    verdict = rule(user, idea)
     if not verdict:
         db.session.rollback()
         require(verdict)
+    return idea
+
+
+def cast(user: Any, idea_id: int) -> int:
+    """Adds the member's vote; returns the idea's new count."""
+    idea = _allowed(user, idea_id, policy.can_vote)
     if db.session.scalar(
         sa.select(Vote.id).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
     ):
@@ -106,13 +114,7 @@ def cast(user: Any, idea_id: int) -> int:
 
 
 def withdraw(user: Any, idea_id: int) -> int:
-    require(policy.NOT_SIGNED_IN if not policy.is_member(user) else policy.ALLOW)
-    _lock_member(user.id)
-    idea = _idea(idea_id)
-    verdict = policy.can_withdraw_vote(user, idea)
-    if not verdict:
-        db.session.rollback()
-        require(verdict)
+    idea = _allowed(user, idea_id, policy.can_withdraw_vote)
     # Session.execute is typed as returning Result; a DML statement's is a CursorResult.
     removed = typing.cast(  # typing's: this module's cast() casts a vote
         "sa.CursorResult[Any]",
@@ -142,14 +144,7 @@ def announce_count(idea_id: int) -> None:
 
 
 def counts(idea_ids: Sequence[int]) -> dict[int, int]:
-    if not idea_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Vote.idea_id, sa.func.count(Vote.id))
-        .where(Vote.idea_id.in_(idea_ids))
-        .group_by(Vote.idea_id)
-    ).all()
-    return dict(rows)
+    return count_per(Vote.idea_id, Vote.idea_id.in_(idea_ids)) if idea_ids else {}
 
 
 def my_votes(user_id: int | None, challenge_id: int) -> set[int]:

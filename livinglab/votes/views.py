@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -20,7 +20,7 @@ def _vote_action(idea_id: int, action) -> ResponseReturnValue:
         abort(400)
     # A refusal of timing or budget (409) goes back with its message; 401/403/404 are the
     # error pages (the app's ServiceError handler, site/errors.py).
-    back = on_refusal_redirect(safe_next(f"/ideas/{idea_id}"))
+    back = on_refusal_redirect(safe_next(url_for("ideas.show", idea_id=idea_id)))
     action(current_user, idea_id)
     return redirect(back)
 
