@@ -16,7 +16,10 @@ FLASK := $(BIN)/flask --app wsgi
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 UV_VERSION := 0.13.9
 
-.PHONY: python-check lock translations run dev test test-unit test-scaleout test-faults test-browser test-postgres install install-dev db chromium lint format messages
+# Debian's libraries WeasyPrint draws PDF reports with.
+PDF_LIBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+
+.PHONY: pdf-libs python-check lock translations run dev test test-unit test-scaleout test-faults test-browser test-postgres install install-dev db chromium nginx lint format messages
 
 python-check:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 12))" 2>/dev/null || { echo "The Living Lab needs Python 3.12 or newer (3.11.7 crashed server \
@@ -48,8 +51,8 @@ lock: python-check
 		--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
 		--upgrade -c requirements/run.txt -o requirements/dev.txt
 
-install: $(VENV)/.installed-run translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed-run translations pdf-libs
+install-dev: $(VENV)/.installed-dev translations pdf-libs
 
 # The .mo files are built, never committed; a second's work, so it runs every time.
 translations: $(VENV)/.installed-run
@@ -63,8 +66,9 @@ run: db
 	@echo
 	@echo "  Culture and Heritage Living Lab: http://127.0.0.1:$(PORT)"
 	@$(FLASK) demo-accounts | sed 's/^/  /'
+	@$(FLASK) mail-info | sed 's/^/  /'
 	@echo
-	LIVINGLAB_THREADS=$(THREADS) $(BIN)/gunicorn --workers 1 --threads $(THREADS) --bind 127.0.0.1:$(PORT) wsgi:app
+	LIVINGLAB_THREADS=$(THREADS) LIVINGLAB_PUBLIC_URL=$${LIVINGLAB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/gunicorn --workers 1 --threads $(THREADS) --bind 127.0.0.1:$(PORT) wsgi:app
 
 dev: db
 	$(FLASK) run --debug --port $(PORT)
@@ -77,7 +81,7 @@ test: test-unit test-scaleout test-faults test-browser
 test-unit: install-dev
 	$(BIN)/pytest -m "not browser and not scaleout and not faults"
 
-test-scaleout: install-dev
+test-scaleout: install-dev nginx
 	$(BIN)/pytest -m scaleout
 
 # kill -9 of a server under a stream of writes, Redis killed and restored, concurrent writers
@@ -97,6 +101,19 @@ chromium:
 		echo "Installing Debian's Chromium for the browser tests (apt-get)..."; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+		echo "Installing the libraries of PDF reports (apt-get)..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_LIBS); \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq $(PDF_LIBS); fi; }
+
+# The scale-out tests put Debian's nginx (with deploy/nginx/livinglab.conf) in front of the app.
+nginx:
+	@test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the scale-out tests (apt-get)..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq nginx; fi; }
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -58,8 +58,24 @@ def init_extensions(app: Flask) -> None:
     domains.socket_modules()
     for subscribers in domains.subscriber_modules():
         subscribers.connect_all()
+    from livinglab.mail import init_mail
+
+    init_mail(app)  # the outbox, its receivers and worker (livinglab.mail)
 
     bind_socketio(app)
+    from livinglab.ops import init_ops_extensions
+
+    init_ops_extensions(app)  # logs in the configured format, compression of text answers
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Outermost, around Socket.IO's middleware too: rate limits, logs, audit and the
+        # socket's same-origin check see the real client, scheme and host, as told by that
+        # many proxies (the rightmost entries; anything a client forged in front is ignored).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def bind_socketio(app: Flask) -> None:
@@ -96,6 +112,11 @@ def register_blueprints(app: Flask) -> None:
     domains.api_modules()  # they add their endpoints to the API blueprint before it registers
     for pages in domains.page_modules():
         app.register_blueprint(pages.bp)
+    from livinglab.accounts import recovery
+    from livinglab.mail import views as mail_views
+
+    app.register_blueprint(recovery.bp)  # password reset, confirming and changing the address
+    app.register_blueprint(mail_views.bp)  # email choices, unsubscribe
     register_error_pages(app)
     from livinglab.web.security import init_security
 
@@ -104,6 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from livinglab.web.filters import register_filters
 
     register_filters(app)
+    from livinglab.ops import init_ops
+
+    init_ops(app)  # /healthz /readyz /metrics, request ids and access log, versioned static
 
     from livinglab.cli import register_cli
 

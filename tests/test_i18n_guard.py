@@ -574,23 +574,32 @@ def _params(call: ast.Call, module: _Module) -> set[str] | None:
     return names - NOTIFY_OPTIONS - {"kind"}
 
 
+def _text_tables(modules: list[_Module]) -> list[tuple[str, ast.Dict]]:
+    """``MESSAGES`` of notifications/services.py, and every domain's own ``NOTIFICATIONS``
+    table (merged into MESSAGES when the domain connects its receivers)."""
+    tables = []
+    for module in modules:
+        wanted = "MESSAGES" if module.path == PACKAGE / "notifications" / "services.py" else None
+        for n in module.tree.body:
+            if not isinstance(n, ast.Assign | ast.AnnAssign):
+                continue
+            name = getattr(n.targets[0] if isinstance(n, ast.Assign) else n.target, "id", "")
+            if name in (wanted, "NOTIFICATIONS") and isinstance(n.value, ast.Dict):
+                tables.append((name, n.value))
+    assert any(name == "MESSAGES" for name, _ in tables)
+    return tables
+
+
 def _notification_texts(modules: list[_Module]) -> tuple[dict[str, ast.expr], list[str]]:
-    module = next(m for m in modules if m.path == PACKAGE / "notifications" / "services.py")
-    table = next(
-        n.value
-        for n in module.tree.body
-        if isinstance(n, ast.Assign | ast.AnnAssign)
-        and getattr(n.targets[0] if isinstance(n, ast.Assign) else n.target, "id", "") == "MESSAGES"
-    )
-    assert isinstance(table, ast.Dict)
     texts, problems = {}, []
-    for key, value in zip(table.keys, table.values, strict=True):
-        kind = key.value if isinstance(key, ast.Constant) else ast.unparse(key)
-        texts[kind] = value
-        lazy = isinstance(value, ast.Call) and _callee(value) in ("_l", "lazy_gettext")
-        plural = isinstance(value, ast.Lambda) and _callee(value.body) in ("ngettext",)
-        if not (lazy or plural):
-            problems.append(f"MESSAGES[{kind!r}] is neither _l(...) nor lambda: ngettext(...)")
+    for name, table in _text_tables(modules):
+        for key, value in zip(table.keys, table.values, strict=True):
+            kind = key.value if isinstance(key, ast.Constant) else ast.unparse(key)
+            texts[kind] = value
+            lazy = isinstance(value, ast.Call) and _callee(value) in ("_l", "lazy_gettext")
+            plural = isinstance(value, ast.Lambda) and _callee(value.body) in ("ngettext",)
+            if not (lazy or plural):
+                problems.append(f"{name}[{kind!r}] is neither _l(...) nor lambda: ngettext(...)")
     return texts, problems
 
 

@@ -174,7 +174,8 @@ def world(app, db_read, make_user, monkeypatch) -> dict[str, Any]:
     """Things each path id leads to, and a member of each role that may act on them."""
     for name, value in (
         ("RATELIMIT_API", "100000 per minute"),
-        ("RATELIMIT_SIGN_IN", "100000 per minute"),
+        ("RATELIMIT_SIGN_IN_ACCOUNT", "100000 per minute"),
+        ("RATELIMIT_SIGN_IN_ADDRESS", "100000 per minute"),
         ("RATELIMIT_REGISTER", "100000 per hour"),
         ("RATELIMIT_COMMENTS", "100000 per minute"),
     ):
@@ -221,6 +222,35 @@ def world(app, db_read, make_user, monkeypatch) -> dict[str, Any]:
     assert running.status_code == 200, running.get_json()
     step = client.post(f"/api/v1/pilots/{pilot_id}/milestones", json={"title": "One"}, headers=rep)
     assert step.status_code == 201, step.get_json()
+    event = client.post(
+        "/api/v1/events",
+        json={
+            "title": "Workshop",
+            "description": "On reuse.",
+            "kind": "workshop",
+            "host_city": "pavia",
+            "timezone": "Europe/Rome",
+            "starts_at": "2030-05-04T09:30",
+            "ends_at": "2030-05-06T17:00",
+            "venue_name": "Broletto",
+        },
+        headers=rep,
+    )
+    assert event.status_code == 201, event.get_json()
+    case = client.post(
+        "/api/v1/case-studies",
+        json={
+            "title": "Art Bonus donors",
+            "summary": "s",
+            "problem": "p",
+            "body": "b",
+            "site": {"name": "Castello Visconteo", "type": "building"},
+            "themes": ["financing"],
+            "models": [{"kind": "financing", "description": "Donations."}],
+        },
+        headers={"Authorization": f"Bearer {tokens['admin']}"},
+    )
+    assert case.status_code == 201, case.get_json()
     made = {"pilot": pilot_id, "milestone": step.get_json()["id"], "tokens": tokens}
     return {
         "ids": {
@@ -228,6 +258,9 @@ def world(app, db_read, make_user, monkeypatch) -> dict[str, Any]:
             "idea_id": idea_id,
             "pilot_id": made["pilot"],
             "milestone_id": made["milestone"],
+            "meeting_id": event.get_json()["id"],
+            "event_id": event.get_json()["id"],  # the comments of an event
+            "case_id": case.get_json()["id"],
         },
         "chosen_id": chosen_id,
         "rooms": [f"challenge:{open_id}", f"idea:{idea_id}", f"pilot:{made['pilot']}"],

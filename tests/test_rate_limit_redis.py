@@ -20,7 +20,8 @@ PROCESS = """
 import json, sys
 from livinglab import create_app
 app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": sys.argv[1], "REDIS_URL": sys.argv[2],
-                             "RATELIMIT_KEY_PREFIX": sys.argv[3], "RATELIMIT_SIGN_IN": "5 per minute"})
+                             "RATELIMIT_KEY_PREFIX": sys.argv[3],
+                             "RATELIMIT_SIGN_IN_ACCOUNT": "5 per 15 minutes"})
 assert app.config["RATELIMIT_STORAGE_URI"] == sys.argv[2]
 client = app.test_client()
 codes = [client.post("/login", data={"email": "nobody@example.org", "password": "wrong password"}).status_code

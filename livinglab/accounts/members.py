@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -47,77 +48,56 @@ def member(user_id: int):
     return _member_page(queries.load_member(user_id))
 
 
-def _act_on_member(
-    user_id: int,
-    check: Callable[[Any, User], Any],
-    form: FlaskForm,
-    form_name: str,
-    fallback_field: str,
-    act: Callable[[User], object],
-    done: Callable[[User], str],
-):
-    """The shared flow of the administration forms on a member page: the policy check, then the
-    service call; a refusal re-renders the page with the submitted form under ``form_name``."""
-    member = queries.load_member(user_id)
-    enforce(check(current_user, member))
-    if form.validate_on_submit():
-        try:
-            act(member)
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field=fallback_field)
-            return _member_page(member, **{form_name: form}, status=error.status)
-        flash(done(member), "success")
-        return redirect(url_for("members.member", user_id=member.id))
-    return _member_page(member, **{form_name: form}, status=400)
+def _member_action[F: FlaskForm](
+    form_class: type[F], form_name: str, check: Callable[[Any, User], Any], fallback_field: str
+) -> Callable[[Callable[[User, F], str]], Callable[[int], Any]]:
+    """Turns ``act(member, form)`` into the view of an action on a member's profile page: the
+    member loaded, ``check`` enforced, the form validated; ``act`` calls the service and returns
+    the message to flash. A refusal re-renders the page with the form under ``form_name``."""
+
+    def decorate(act: Callable[[User, F], str]) -> Callable[[int], Any]:
+        @functools.wraps(act)
+        def view(user_id: int) -> Any:
+            member = queries.load_member(user_id)
+            enforce(check(current_user, member))
+            form = form_class()
+            if form.validate_on_submit():
+                try:
+                    done = act(member, form)
+                except ServiceError as error:
+                    show_service_error(form, error, fallback_field=fallback_field)
+                    return _member_page(member, **{form_name: form}, status=error.status)
+                flash(done, "success")
+                return redirect(url_for("members.member", user_id=member.id))
+            return _member_page(member, **{form_name: form}, status=400)
+
+        return view
+
+    return decorate
 
 
 @bp.post("/members/<int:user_id>/suspend")
 @login_required
-def suspend(user_id: int):
-    form = SuspendForm()
-    return _act_on_member(
-        user_id,
-        policy.can_suspend,
-        form,
-        "suspend_form",
-        "reason",
-        lambda member: services.suspend(current_user, member, form.reason.data),
-        lambda member: _(
-            "%(name)s is suspended and signed out everywhere.", name=member.display_name
-        ),
-    )
+@_member_action(SuspendForm, "suspend_form", policy.can_suspend, "reason")
+def suspend(member: User, form: SuspendForm) -> str:
+    services.suspend(current_user, member, form.reason.data)
+    return _("%(name)s is suspended and signed out everywhere.", name=member.display_name)
 
 
 @bp.post("/members/<int:user_id>/reactivate")
 @login_required
-def reactivate(user_id: int):
-    form = ReactivateForm()
-    return _act_on_member(
-        user_id,
-        policy.can_suspend,
-        form,
-        "reactivate_form",
-        "reason",
-        lambda member: services.reactivate(current_user, member, form.reason.data or ""),
-        lambda member: _("%(name)s can sign in again.", name=member.display_name),
-    )
+@_member_action(ReactivateForm, "reactivate_form", policy.can_suspend, "reason")
+def reactivate(member: User, form: ReactivateForm) -> str:
+    services.reactivate(current_user, member, form.reason.data or "")
+    return _("%(name)s can sign in again.", name=member.display_name)
 
 
 @bp.post("/members/<int:user_id>/role")
 @login_required
-def set_role(user_id: int):
-    form = SetRoleForm()
-    return _act_on_member(
-        user_id,
-        policy.can_set_role,
-        form,
-        "role_form",
-        "role",
-        lambda member: services.set_role(
-            current_user, member, form.role.data, form.reason.data or ""
-        ),
-        lambda member: _("The role of %(name)s is changed.", name=member.display_name),
-    )
+@_member_action(SetRoleForm, "role_form", policy.can_set_role, "role")
+def set_role(member: User, form: SetRoleForm) -> str:
+    services.set_role(current_user, member, form.role.data, form.reason.data or "")
+    return _("The role of %(name)s is changed.", name=member.display_name)
 
 
 @bp.get("/role-requests")

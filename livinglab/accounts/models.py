@@ -51,6 +51,13 @@ class User(UserMixin, ModelBase):
     profile_kind: Mapped[ProfileKind] = mapped_column(
         enum_column(ProfileKind, "profile_kind"), default=ProfileKind.other
     )
+    # The voluntary participation profile (livinglab.stats.participation): shown to nobody,
+    # counted only in aggregates of at least five people, erased with the account.
+    age_band: Mapped[str | None] = mapped_column(sa.String(16))
+    gender: Mapped[str | None] = mapped_column(sa.String(24))
+    # When a member younger than their country's age of digital consent declared that a
+    # parent or guardian agreed to their joining (GDPR art. 8).
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     preferred_language: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,6 +66,11 @@ class User(UserMixin, ModelBase):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id: bumping it invalidates every session and remember-me cookie.
     session_version: Mapped[int] = mapped_column(default=1)
+    # When the member showed the address is theirs (livinglab.policy.verification); None only
+    # for a self-registered account whose confirmation link is not opened yet.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # IANA zone of the email digests' 08:00; None: the partner city's zone (livinglab.mail).
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
 
     city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
 
@@ -70,6 +82,12 @@ class User(UserMixin, ModelBase):
         login_session_id: int | None
     login_key = None  # a LoginSession's secret, or "api.<token id>" on a token socket
     login_session_id = None
+
+    def __init__(self, **kwargs: object) -> None:
+        # Accounts made by code (demo data, the command line, tests) are confirmed; only
+        # self-registration (accounts.services.register) passes verified_at=None.
+        kwargs.setdefault("verified_at", utcnow())
+        super().__init__(**kwargs)
 
     def get_id(self) -> str:
         """The login id kept in the session and the remember-me cookie: "id:version:key".

@@ -17,6 +17,7 @@ from livinglab.cities.models import City
 from livinglab.database import utcnow, write_intent
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
+from livinglab.mail import signals as mail_signals
 from livinglab.realtime.broadcast import end_member_sockets
 
 DISPLAY_NAME_MAX = 80
@@ -63,7 +64,10 @@ def register(
     city_slug: str,
     profile_kind: str,
     preferred_language: str | None = None,
+    verified: bool = False,
 ) -> User:
+    """A new participant. Their address is confirmed by the link emailed to it (queued with
+    the account) unless ``verified`` (an account made on the command line)."""
     address = normalize_email(email)
     check_password_rules(password)
     name = display_name.strip()
@@ -93,9 +97,12 @@ def register(
         role=Role.participant,
         profile_kind=kind,
         preferred_language=preferred_language or None,
+        verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     try:
+        db.session.flush()  # the confirmation link names the account by its id
+        events.send(mail_signals.member_registering, user)  # the confirmation email
         db.session.commit()
     except IntegrityError:
         # Two registrations with the same address raced; the database kept the first.
@@ -288,6 +295,7 @@ def create_admin(*, email: str, password: str, display_name: str, city_slug: str
         display_name=display_name,
         city_slug=city_slug,
         profile_kind=ProfileKind.other.value,
+        verified=True,
     )
     previous = user.role
     user.role = Role.admin

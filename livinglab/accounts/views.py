@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from livinglab.accounts import services, session
+from livinglab.accounts import services, session, throttle
 from livinglab.accounts.forms import (
     LoginForm,
     PasswordForm,
@@ -23,6 +23,8 @@ from livinglab.cities.models import City
 from livinglab.errors import ServiceError
 from livinglab.extensions import db, limiter
 from livinglab.forms import show_service_error
+from livinglab.stats import participation
+from livinglab.stats.forms import RegistrationQuestions
 from livinglab.web.filters import country_name
 from livinglab.web.helpers import safe_next
 
@@ -34,10 +36,6 @@ def _city_choices() -> list[SelectChoice]:
     return [SelectChoice("", _("Choose your city"))] + [
         SelectChoice(c.slug, f"{c.name} ({country_name(c.country)})") for c in cities
     ]
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["RATELIMIT_SIGN_IN"]
 
 
 def _register_limit() -> str:
@@ -53,8 +51,16 @@ def register():
     form.city.choices = _city_choices()
     if request.method == "GET" and request.args.get("city"):
         form.city.data = request.args["city"]
-    if form.validate_on_submit():
+    about = RegistrationQuestions()  # the age for the consent rule, the optional profile
+    valid = form.validate_on_submit()
+    if form.is_submitted() and about.validate() and valid:
         try:
+            # The consent rule of the city's country is checked before the account exists.
+            consent = participation.registration_consent(
+                form.city.data, about.age_group.data, about.guardian_consent.data,
+                about.age_band.data,
+            )  # fmt: skip
+            participation.checked_profile(about.age_band.data, about.gender.data)
             user = services.register(
                 email=form.email.data,
                 password=form.password.data,
@@ -63,23 +69,35 @@ def register():
                 profile_kind=form.profile_kind.data,
                 preferred_language=form.preferred_language.data,
             )
+            participation.record_at_registration(
+                user, consent, about.age_band.data, about.gender.data
+            )
         except ServiceError as error:
-            show_service_error(form, error)
+            db.session.rollback()
+            mine = set(error.fields) & set(about._fields)
+            show_service_error(about if mine else form, error)
         else:
             session.sign_in(user)
             flash(_("Welcome to the Living Lab, %(name)s!", name=user.display_name), "success")
+            flash(_("Confirm your address with the link sent to %(a)s.", a=user.email), "info")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+    status = 400 if form.errors or about.errors else 200
+    return render_template("accounts/register.html", form=form, about=about), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
 def login():
+    # Not limited per request: failed attempts are, per account and per address (throttle).
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = throttle.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except throttle.TooManyFailures as refused:
+            form.email.errors = [str(refused.message)]
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(refused.retry_after)}
         if user is None:
             form.password.errors = [_("This email address and password do not match an account.")]
         elif user.is_suspended:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from livinglab.accounts import services as accounts
-from livinglab.accounts import tokens
+from livinglab.accounts import throttle, tokens
 from livinglab.api import bodies
 from livinglab.api import schemas as out
 from livinglab.api.core import bearer_token, bp, created, signed_in
@@ -19,10 +19,6 @@ from livinglab.api.schema import operation, payload
 from livinglab.api.schemas import user_json
 from livinglab.cities.models import City
 from livinglab.extensions import db, limiter
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["RATELIMIT_SIGN_IN"]
 
 
 def _register_limit() -> str:
@@ -37,10 +33,15 @@ def _register_limit() -> str:
     out=out.Token,
     body=bodies.TokenRequest,
 )
-@limiter.limit(_sign_in_limit)
 def create_token() -> Response:
     data = payload(bodies.TokenRequest)
-    user = accounts.authenticate(data.email, data.password)
+    # Failed attempts are limited per account and per address, successful ones not at all.
+    try:
+        user = throttle.authenticate(data.email, data.password, request.remote_addr)
+    except throttle.TooManyFailures as refused:
+        response = error_response(429, refused.message)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     if user is None or user.is_suspended:
         return error_response(
             401, _("This email address and password do not match an active account.")

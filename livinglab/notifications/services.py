@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from livinglab import events
 from livinglab.accounts.labels import role_label
 from livinglab.challenges.labels import phase_label
 from livinglab.database import utcnow
 from livinglab.extensions import db
+from livinglab.mail import signals as mail_signals
 from livinglab.notifications.models import Notification, NotificationMute
 from livinglab.realtime import broadcast
 
@@ -51,6 +53,10 @@ MESSAGES: dict[str, Any] = {
         **params,
     ),
     "pilot_replicated": _l("%(city)s replicates the pilot “%(title)s”."),
+    "case_study_submitted": _l("%(name)s asks you to publish the case study “%(title)s”."),
+    "case_study_published": _l("Your case study “%(title)s” is published."),
+    "case_study_adapted": _l("%(city)s adapts the case study “%(title)s” as a challenge."),
+    "case_study_linked": _l("The case study “%(title)s” inspired “%(target)s”."),
     "moderation_hidden": _l(
         "Your contribution on “%(title)s” was hidden by a moderator: %(reason)s"
     ),
@@ -118,6 +124,16 @@ def notify_many(
             db.session.add(
                 Notification(user_id=user_id, kind=kind, params=params, link=link, group_key=group)
             )
+    if recipients:  # email, immediate or in a digest, per each member's choice
+        events.send(
+            mail_signals.notification_created,
+            kind,
+            user_ids=sorted(recipients),
+            link=link,
+            group=group,
+            params=params,
+            counts={user_id: row.count for user_id, row in existing.items()},
+        )
     return sorted(recipients)
 
 

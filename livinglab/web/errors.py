@@ -44,7 +44,7 @@ _UNTRANSLATED = {
 }
 _STATIC_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
-    '<body><main><p>{status}</p><h1>{title}</h1><p>{message}</p><p><a href="/">/</a></p>'
+    '<body><main><p>{status}</p><h1>{title}</h1><p>{message}</p><p>Reference: {reference}</p><p><a href="/">/</a></p>'
     "</main></body></html>"
 )
 
@@ -66,7 +66,11 @@ def _safe_render(status: int) -> Response:
         title, message = page_title(status), page_message(status)
     except Exception:  # noqa: BLE001 - choosing the language may need the database
         title, message = _UNTRANSLATED[status]
-    page = _STATIC_PAGE.format(status=status, title=escape(title), message=escape(message))
+    from livinglab.ops.tracing import request_id  # the id to quote, as on the friendly page
+
+    page = _STATIC_PAGE.format(
+        status=status, title=escape(title), message=escape(message), reference=request_id()
+    )
     return Response(page, status=status, mimetype="text/html")
 
 

@@ -46,9 +46,3 @@ def set_language():
         LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
     )
     return response
-
-
-@bp.get("/healthz")
-def healthz():
-    """A bare endpoint: used by deployments and as the benchmarks' baseline."""
-    return {"status": "ok"}

@@ -32,7 +32,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mail_sink():
+    """A real SMTP server (aiosmtpd) receiving what the live server's mail worker sends."""
+    from tests.smtp import smtp_server
+
+    with smtp_server() as (sink, port):
+        sink.port = port  # type: ignore[attr-defined]
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, mail_sink) -> Iterator[str]:
     """The platform served over HTTP (Socket.IO included), with CSRF on as in production."""
     db_file = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
     app = create_app(
@@ -41,8 +51,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
             "WTF_CSRF_ENABLED": True,
             # Many people sign in from one address here: the limits stay on, only wider.
-            "RATELIMIT_SIGN_IN": "200 per minute",
+            "RATELIMIT_SIGN_IN_ACCOUNT": "200 per minute",
+            "RATELIMIT_SIGN_IN_ADDRESS": "200 per minute",
             "RATELIMIT_REGISTER": "200 per hour",
+            # Its mail worker runs as in production: a thread sending to the test's SMTP server.
+            "MAIL_SMTP_URL": f"smtp://127.0.0.1:{mail_sink.port}",
+            "MAIL_WORKER_THREAD": True,
+            "MAIL_POLL_SECONDS": 0.2,
         },
     )
     reset_database(app)

@@ -20,7 +20,7 @@ def register(
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Repeat the password").fill(password)
     page.get_by_label("Partner city").select_option(label=city)
-    page.get_by_label("I am").select_option(label="Student")
+    page.get_by_label("I am", exact=True).select_option(label="Student")
     page.get_by_role("button", name="Create my account").click()
 
 

@@ -154,11 +154,20 @@ def running_server(
     environment = {
         **os.environ,
         "LIVINGLAB_CONFIG": "development",  # the production code paths, over plain HTTP
+        "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
         "LIVINGLAB_SECRET_KEY": "faults-secret",
         "LIVINGLAB_DATABASE_URL": database_url,
         "LIVINGLAB_THREADS": str(threads),
         "LIVINGLAB_TEST_OVERRIDES": json.dumps(
-            {k: UNLIMITED for k in ("RATELIMIT_COMMENTS", "RATELIMIT_API", "RATELIMIT_SIGN_IN")}
+            {
+                k: UNLIMITED
+                for k in (
+                    "RATELIMIT_COMMENTS",
+                    "RATELIMIT_API",
+                    "RATELIMIT_SIGN_IN_ACCOUNT",
+                    "RATELIMIT_SIGN_IN_ADDRESS",
+                )
+            }
         ),
         **(env or {}),
     }

@@ -20,6 +20,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("LIVINGLAB_SCALEOUT_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("LIVINGLAB_SCALEOUT_REDIS", "redis://127.0.0.1:6379/14")
+# The throw-away database's name starts with this (runs that share a server keep apart).
+DB_PREFIX = os.environ.get("LIVINGLAB_SCALEOUT_DB_PREFIX", "livinglab_scaleout")
 BIN = Path(sys.executable).parent
 
 
@@ -29,10 +31,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.scaleout)
 
 
+# LIVINGLAB_SCALEOUT_PORTS=58100-58199 keeps the servers in a range (machines shared by runs).
+_PORTS = os.environ.get("LIVINGLAB_SCALEOUT_PORTS")
+_next_port = [0]
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    if not _PORTS:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    first, last = (int(part) for part in _PORTS.split("-"))
+    for _ in range(last - first + 1):
+        port = first + _next_port[0] % (last - first + 1)
+        _next_port[0] += 1  # not handed out twice before the range wraps, even if not yet bound
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in LIVINGLAB_SCALEOUT_PORTS={_PORTS}")
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +61,7 @@ def scaleout_env() -> Iterator[dict[str, str]]:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-    name = f"livinglab_scaleout_{uuid.uuid4().hex[:8]}"
+    name = f"{DB_PREFIX}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
@@ -50,6 +69,7 @@ def scaleout_env() -> Iterator[dict[str, str]]:
         **os.environ,
         # Development settings (CSRF on, cookies not marked Secure): the test speaks plain HTTP.
         "LIVINGLAB_CONFIG": "development",
+        "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
         "LIVINGLAB_SECRET_KEY": "scale-out-secret",
         "LIVINGLAB_DATABASE_URL": url,
         "LIVINGLAB_REDIS_URL": REDIS_URL,
@@ -57,15 +77,65 @@ def scaleout_env() -> Iterator[dict[str, str]]:
         "LIVINGLAB_RATELIMIT_PREFIX": name,
     }
     flask = [str(BIN / "flask"), "--app", "wsgi"]
-    for args in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run(
-            [*flask, *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
-        )
-    try:
+    try:  # a failed migration or seed must not leave the database behind
+        for args in (["db", "upgrade"], ["seed-demo"]):
+            subprocess.run(
+                [*flask, *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
+            )
         yield env
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_gunicorn(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen:
+    """One gunicorn process of the app (threads, as in production) on a loopback port; its
+    output (the app's logs) in ``log`` when given."""
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
+    process = subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "1",
+            "--threads",
+            "50",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    if log:
+        output.close()  # the child has its own copy
+    return process
+
+
+def wait_until_healthy(urls: list[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    for url in urls:
+        while True:
+            try:
+                if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass  # still starting
+            if time.monotonic() > deadline:
+                pytest.fail(f"{url} did not start")
+            time.sleep(0.2)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture
@@ -75,46 +145,12 @@ def servers(scaleout_env) -> Iterator[list[str]]:
     try:
         for _ in range(2):
             port = free_port()
-            processes.append(
-                subprocess.Popen(  # noqa: S603
-                    [
-                        str(BIN / "gunicorn"),
-                        "--workers",
-                        "1",
-                        "--threads",
-                        "50",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "wsgi:app",
-                    ],
-                    cwd=ROOT,
-                    env=scaleout_env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
+            processes.append(start_gunicorn(scaleout_env, port))
             urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 30
-        for url in urls:
-            while True:
-                try:
-                    if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass  # still starting
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{url} did not start")
-                time.sleep(0.2)
+        wait_until_healthy(urls)
         yield urls
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(processes)
 
 
 def signed_in_session(base: str, email: str, password: str) -> requests.Session:

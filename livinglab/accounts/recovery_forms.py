@@ -1,0 +1,54 @@
+"""The forms of password reset and change of address (livinglab.accounts.recovery)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from livinglab.accounts.forms import PASSWORD_HINT
+
+
+def _stripped(value: str | None) -> str | None:
+    """An address pasted with a space around it is still the address."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+        filters=[_stripped],
+        description=_l("The address you registered with."),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=10, max=256)],
+        description=PASSWORD_HINT,
+    )
+    confirm_password = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+        filters=[_stripped],
+        description=_l("We send a link to it; your address changes when you open the link."),
+    )
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
