@@ -11,6 +11,13 @@ from livinglab.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from livinglab.ops.cli import register_ops_cli
+
+    register_ops_cli(app)  # backup, restore
+    from livinglab.mail.cli import register_mail_cli
+
+    register_mail_cli(app)  # deliver-mail, mail-outbox, mail-info
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", "display_name", prompt="Display name")
@@ -56,3 +63,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for line in demo_account_lines():
             click.echo(f"  {line}")
+
+    from livinglab.meetings.cli import register_commands as register_event_commands
+
+    register_event_commands(app)  # send-event-reminders, erase-event-answers

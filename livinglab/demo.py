@@ -11,12 +11,14 @@ import sqlalchemy as sa
 
 from livinglab.accounts.models import ProfileKind, Role, User
 from livinglab.accounts.passwords import hash_password
+from livinglab.casestudies.demo import seed as seed_case_studies
 from livinglab.challenges.models import Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
 from livinglab.database import utcnow
 from livinglab.demo_day import play
 from livinglab.extensions import db
 from livinglab.ideas.models import Coauthor, Idea, InvitationStatus
+from livinglab.meetings.demo import seed_events
 
 DEMO_PASSWORD = "heritage-lab-2022"  # noqa: S105 - published in the README on purpose
 DEMO_DOMAIN = "demo.livinglab.eu"
@@ -250,6 +252,8 @@ def seed() -> dict[str, int]:
     db.session.flush()
     _seed_ideas(users, now)
     db.session.commit()
+    seed_case_studies(users)  # one practice per city, and the members' participation answers
+    seed_events()  # the 2022 twinning event in Pavia, and events to come (meetings/demo.py)
     play(password_hash)
     return {
         "ideas": db.session.scalar(sa.select(sa.func.count(Idea.id))) or 0,

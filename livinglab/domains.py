@@ -53,6 +53,22 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("reviews", pages=("views",)),
     Domain("pilots", pages=("views",), api=("livinglab.api.pilots",), kinds=True),
     Domain(
+        "meetings",  # "Events" to readers: /events, the kind "event"
+        pages=("views", "participation"),
+        api=("api",),
+        kinds=True,
+        subscribers=("subscriptions",),
+    ),
+    Domain(
+        "casestudies",
+        pages=("views",),
+        api=("livinglab.api.casestudies",),
+        kinds=True,
+        subscribers=("subscriptions",),
+    ),
+    Domain("stats", pages=("views",), api=("livinglab.api.stats",)),
+    Domain("reports", pages=("views",)),
+    Domain(
         "api",
         pages=("core", "views"),
         api=("content", "export", "openapi"),

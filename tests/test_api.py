@@ -14,6 +14,7 @@ from livinglab.challenges.models import Challenge
 from livinglab.database import utcnow
 from livinglab.extensions import db
 from tests.conftest import PASSWORD, dispose
+from tests.email_links import confirm_address
 
 
 def token_for(client, user, password: str = PASSWORD) -> dict[str, str]:
@@ -149,6 +150,7 @@ def test_an_outside_client_follows_a_challenge_from_proposal_to_pilot(
         },
     )
     assert register.status_code == 201 and register.get_json()["role"] == "participant"
+    confirm_address(app, client, "lea@example.fr")  # takes part once the address is confirmed
     lea = token_for(client, "lea@example.fr", "une-longue-phrase")
     rep = token_for(client, make_user(Role.city_rep, "pavia"))
     turku_rep = token_for(client, make_user(Role.city_rep, "turku"))
@@ -325,18 +327,26 @@ def test_the_openapi_document_lists_every_api_route(app, client):
         path = path.replace("<int:pilot_id>", "{pilot_id}").replace(
             "<int:milestone_id>", "{milestone_id}"
         )
-        if "<any(challenges, ideas, pilots):kind>" in path:
-            for kind in ("challenges", "ideas", "pilots"):
+        path = path.replace("<int:case_id>", "{case_id}")
+        path = path.replace("<int:meeting_id>", "{meeting_id}")
+        if "<any(challenges, ideas, pilots, events):kind>" in path:
+            for kind in ("challenges", "ideas", "pilots", "events"):
                 expanded.add(
                     (
-                        path.replace("<any(challenges, ideas, pilots):kind>", kind).replace(
+                        path.replace("<any(challenges, ideas, pilots, events):kind>", kind).replace(
                             "<int:target_id>", "{target_id}"
                         ),
                         method,
                     )
                 )
-        elif "<any(challenges, ideas, pilots, votes):dataset>" in path:
-            for dataset in ("challenges", "ideas", "pilots", "votes"):
+        elif (
+            path.endswith(".<any(csv, json):fmt>")
+            and "<any(" not in path[: -len(".<any(csv, json):fmt>")]
+        ):
+            for fmt in ("csv", "json"):
+                expanded.add((path.replace("<any(csv, json):fmt>", fmt), method))
+        elif "<any(challenges, ideas, pilots, votes, 'case-studies'):dataset>" in path:
+            for dataset in ("challenges", "ideas", "pilots", "votes", "case-studies"):
                 for fmt in ("csv", "json"):
                     expanded.add((f"/export/{dataset}.{fmt}", method))
         else:

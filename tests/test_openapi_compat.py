@@ -65,7 +65,8 @@ def after(client) -> dict[str, Any]:
 
 
 def test_the_same_operations_are_documented(before, after):
-    assert set(_operations(after)) == set(_operations(before))
+    """None disappears; new ones (case studies, statistics, events…) may be added."""
+    assert set(_operations(before)) <= set(_operations(after))
 
 
 def test_every_operation_keeps_its_parameters(before, after):

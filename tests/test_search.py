@@ -125,7 +125,7 @@ def test_search_triggers_survive_every_migration(app, db_read):
                 )
             )
         )
-        assert names == {"fts_challenge", "fts_idea"}
+        assert names == {"fts_challenge", "fts_idea", "fts_case_study"}
         return
     triggers = db_read(
         lambda: set(
@@ -136,4 +136,5 @@ def test_search_triggers_survive_every_migration(app, db_read):
             )
         )
     )
-    assert triggers == {f"{t}_fts_{op}" for t in ("challenge", "idea") for op in ("ai", "ad", "au")}
+    searched = ("challenge", "idea", "case_study")
+    assert triggers == {f"{t}_fts_{op}" for t in searched for op in ("ai", "ad", "au")}

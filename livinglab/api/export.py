@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from livinglab.api.core import bp
 from livinglab.api.schema import operation
+from livinglab.casestudies.queries import export_rows as case_study_rows
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
-from livinglab.challenges.queries import CHALLENGE_EAGER
+from livinglab.challenges.queries import CHALLENGE_EAGER, public_ideas
 from livinglab.cities.models import City
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
@@ -24,19 +25,9 @@ from livinglab.text import spreadsheet_safe
 from livinglab.votes.models import Vote
 
 
-def _public_ideas() -> sa.Select[Idea]:
-    return (
-        sa.select(Idea)
-        .join(Challenge, Idea.challenge_id == Challenge.id)
-        .where(
-            Challenge.phase.in_(PUBLISHED_PHASES),
-            Challenge.hidden_at.is_(None),
-            Idea.hidden_at.is_(None),
-        )
-    )
-
-
 def _rows(dataset: str) -> tuple[list[str], list[list]]:
+    if dataset == "case-studies":
+        return case_study_rows()  # published only; no author, no contacts
     if dataset == "challenges":
         challenges = db.session.scalars(
             sa.select(Challenge)
@@ -70,7 +61,7 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
             for c in challenges
         ]
     if dataset == "ideas":
-        ideas = db.session.scalars(_public_ideas().order_by(Idea.id))
+        ideas = db.session.scalars(public_ideas().order_by(Idea.id))
         head = ["id", "challenge_id", "title", "summary", "status", "created_at"]
         return head, [
             [i.id, i.challenge_id, i.title, i.summary, i.status.value, i.created_at.isoformat()]
@@ -106,7 +97,7 @@ def _rows(dataset: str) -> tuple[list[str], list[list]]:
             ]
             for p in pilots
         ]
-    public = _public_ideas().with_only_columns(Idea.id).subquery()
+    public = public_ideas().with_only_columns(Idea.id).subquery()
     counts = db.session.execute(
         sa.select(Vote.idea_id, City.slug, sa.func.count(Vote.id))
         .join(City, Vote.city_id == City.id)
@@ -122,6 +113,7 @@ DATASETS = {
     "ideas": _l("Ideas"),
     "pilots": _l("Pilots"),
     "votes": _l("Votes per idea and city"),
+    "case-studies": _l("Case studies"),
 }
 
 
@@ -135,7 +127,9 @@ def _content(values: dict[str, str]) -> dict:
     return {"application/json": {"schema": {"type": "object"}}}
 
 
-@bp.get("/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>")
+@bp.get(
+    "/export/<any(challenges, ideas, pilots, votes, 'case-studies'):dataset>.<any(csv, json):fmt>"
+)
 @operation(_summary, tag="open data", errors=False, content=_content)
 def export(dataset: str, fmt: str) -> Response:
     head, rows = _rows(dataset)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import content
 from livinglab.challenges.models import Challenge
+from livinglab.core.links import path_for
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots.models import Milestone, Pilot, PilotUpdate, pilot_update_attachment
@@ -35,7 +36,7 @@ KIND = content.register(
     Pilot,
     load=load,
     title_of=title_of,
-    url_of=lambda p: f"/pilots/{p.id}",
+    url_of=lambda p: path_for("pilots.show", pilot_id=p.id),
     owner_ids=lambda p: p.team_ids,
     visible_to=visible_to,
     commentable=True,

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from livinglab.core.labels import labeller
+
 PILOT_STATUS_LABELS = {
     "planned": _l("Planned"),
     "running": _l("Running"),
@@ -10,6 +12,4 @@ PILOT_STATUS_LABELS = {
     "halted": _l("Halted"),
 }
 
-
-def pilot_status_label(status: str) -> str:
-    return str(PILOT_STATUS_LABELS.get(str(status), status))
+pilot_status_label = labeller(PILOT_STATUS_LABELS)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from livinglab.challenges.models import THEMES, ChallengeTheme
 from livinglab.cities.models import City
+from livinglab.core.counting import count_per
 from livinglab.errors import NotFound
-from livinglab.extensions import db
 from livinglab.i18n import supported
 from livinglab.pilots import services
 from livinglab.pilots.models import Pilot, PilotStatus
@@ -65,11 +65,4 @@ def pilot_listing(
 
 def replication_counts(pilot_ids: list[int]) -> dict[int, int]:
     """How many times each of these pilots was replicated in another city."""
-    if not pilot_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Pilot.origin_id, sa.func.count(Pilot.id))
-        .where(Pilot.origin_id.in_(pilot_ids))
-        .group_by(Pilot.origin_id)
-    )
-    return {origin: n for origin, n in rows if origin is not None}
+    return count_per(Pilot.origin_id, Pilot.origin_id.in_(pilot_ids)) if pilot_ids else {}

@@ -107,6 +107,15 @@ def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
     events.pilot_updated.send(pilot, what=what, params=params)
 
 
+def _added[T](user: Any, pilot: Pilot, row: T, what: str) -> T:
+    """A new part of the pilot's record (a milestone, an update, an indicator), flushed so it
+    has an id, and the change told (:func:`_changed`)."""
+    db.session.add(row)
+    db.session.flush()
+    _changed(user, pilot, what)
+    return row
+
+
 def change_status(
     user: Any, pilot: Pilot, to: Any, *, reason: Any = "", lessons: dict | None = None
 ) -> None:
@@ -135,10 +144,7 @@ def add_milestone(user: Any, pilot: Pilot, title: Any, due: Any) -> Milestone:
         title=_text(title, "title", limit=200),
         due_date=_date(due, "due_date", required=False),
     )
-    db.session.add(milestone)
-    db.session.flush()
-    _changed(user, pilot, "milestone")
-    return milestone
+    return _added(user, pilot, milestone, "milestone")
 
 
 def complete_milestone(
@@ -169,10 +175,7 @@ def post_update(user: Any, pilot: Pilot, body: Any, files: list[FileStorage]) ->
         )
     update = PilotUpdate(pilot_id=pilot.id, author_id=user.id, body=_text(body, "body"))
     update.images = [uploads.store_upload(f, user.id, field="images") for f in files]
-    db.session.add(update)
-    db.session.flush()
-    _changed(user, pilot, "update")
-    return update
+    return _added(user, pilot, update, "update")
 
 
 def add_indicator(
@@ -186,10 +189,7 @@ def add_indicator(
         baseline=_number(baseline, "baseline", required=False),
         target=_number(target, "target", required=False),
     )
-    db.session.add(indicator)
-    db.session.flush()
-    _changed(user, pilot, "indicator")
-    return indicator
+    return _added(user, pilot, indicator, "indicator")
 
 
 def record_value(
@@ -209,6 +209,10 @@ def record_value(
     _changed(user, pilot, "indicator")
 
 
+# What a replica takes from its origin; its city, team and status are its own.
+_KEPT_BY_REPLICAS = ("idea_id", "challenge_id", "language")
+
+
 def replicate(user: Any, origin: Pilot) -> Pilot:
     """A new pilot in the representative's city, starting from the origin's plan."""
     require(policy.can_replicate_pilot(user, origin))
@@ -216,14 +220,8 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
         sa.select(Pilot.id).where(Pilot.idea_id == origin.idea_id, Pilot.city_id == user.city_id)
     ):
         raise Conflict(_l("This idea already has a pilot in your city."))
-    copy = Pilot(
-        idea_id=origin.idea_id,
-        challenge_id=origin.challenge_id,
-        city_id=user.city_id,
-        origin_id=origin.id,
-        created_by_id=user.id,
-        language=origin.language,
-    )
+    kept = {name: getattr(origin, name) for name in _KEPT_BY_REPLICAS}
+    copy = Pilot(**kept, city_id=user.city_id, origin_id=origin.id, created_by_id=user.id)
     copy.milestones = [Milestone(title=m.title) for m in origin.milestones]
     copy.indicators = [
         Indicator(name=i.name, unit=i.unit, baseline=i.baseline, target=i.target)
@@ -239,14 +237,9 @@ def replicate(user: Any, origin: Pilot) -> Pilot:
 
 
 def replicas(pilot_id: int) -> list[Pilot]:
-    return list(
-        db.session.scalars(
-            sa.select(Pilot)
-            .where(Pilot.origin_id == pilot_id)
-            .options(selectinload(Pilot.city))
-            .order_by(Pilot.created_at)
-        )
-    )
+    """Where the pilot is being tried again, oldest first (with each city, for its name)."""
+    copies = sa.select(Pilot).where(Pilot.origin_id == pilot_id).order_by(Pilot.created_at)
+    return list(db.session.scalars(copies.options(selectinload(Pilot.city))))
 
 
 def updates_of(pilot_id: int) -> list[PilotUpdate]:

@@ -23,6 +23,15 @@ def _moment(value: date | datetime) -> datetime:
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
+def _tally(model: Any, moment: Any, idea_id: int) -> tuple[int, Any]:
+    """How many rows of ``model`` (reviews, votes) an idea has, and when the first or the last
+    was made (``moment``: ``sa.func.min`` or ``sa.func.max`` of their creation)."""
+    count, when = db.session.execute(
+        sa.select(sa.func.count(model.id), moment(model.created_at)).where(model.idea_id == idea_id)
+    ).one()
+    return count, when
+
+
 def timeline(pilot: Pilot) -> list[dict[str, Any]]:
     idea, challenge = pilot.idea, pilot.challenge
     events: list[tuple[datetime, str, str]] = []
@@ -35,32 +44,14 @@ def timeline(pilot: Pilot) -> list[dict[str, Any]]:
             )
         )
     events.append((idea.created_at, "idea", _("Idea submitted: %(title)s", title=idea.title)))
-    reviews = db.session.execute(
-        sa.select(sa.func.count(Review.id), sa.func.min(Review.created_at)).where(
-            Review.idea_id == idea.id
-        )
-    ).one()
-    if reviews[0]:
-        events.append(
-            (
-                reviews[1],
-                "review",
-                ngettext("%(num)d expert review", "%(num)d expert reviews", reviews[0]),
-            )
-        )
-    votes = db.session.execute(
-        sa.select(sa.func.count(Vote.id), sa.func.max(Vote.created_at)).where(
-            Vote.idea_id == idea.id
-        )
-    ).one()
-    if votes[0]:
-        events.append(
-            (
-                votes[1],
-                "votes",
-                ngettext("%(num)d vote from members", "%(num)d votes from members", votes[0]),
-            )
-        )
+    reviews, first_review = _tally(Review, sa.func.min, idea.id)
+    if reviews:
+        text = ngettext("%(num)d expert review", "%(num)d expert reviews", reviews)
+        events.append((first_review, "review", text))
+    votes, last_vote = _tally(Vote, sa.func.max, idea.id)
+    if votes:
+        text = ngettext("%(num)d vote from members", "%(num)d votes from members", votes)
+        events.append((last_vote, "votes", text))
     for when, kind, city, reason in db.session.execute(
         sa.select(Decision.created_at, Decision.kind, City.name, Decision.reason)
         .join(City, Decision.city_id == City.id)

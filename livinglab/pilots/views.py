@@ -8,16 +8,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
 
 from livinglab import policy
+from livinglab.casestudies import queries as knowledge
+from livinglab.casestudies.models import MODEL_KINDS, SITE_TYPES
 from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
 from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import pilot_target
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
-from livinglab.follows.services import follow, is_following, unfollow
+from livinglab.follows import button as follow_button
+from livinglab.follows.services import is_following
 from livinglab.ideas.queries import IDEA_PAGE, idea_page_context, load_idea
 from livinglab.pilots import decisions, queries, services
 from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
@@ -45,19 +47,16 @@ def index():
 
 @bp.get("/good-practices")
 def good_practices():
-    args = {k: request.args.get(k, "") for k in ("city", "theme")}
-    query = queries.pilot_listing(status=PilotStatus.completed.value, **args).options(
-        selectinload(Pilot.indicators).selectinload(Indicator.values)
-    )
-    page = db.paginate(query, page=page_number(), per_page=10, error_out=False)
-    replicated = queries.replication_counts([p.id for p in page.items])
+    """The one library: the partners' case studies beside the completed pilots."""
+    args = {k: request.args.get(k, "")[:200] for k in knowledge.LIBRARY_FILTERS}
     return render_template(
         "pilots/library.html",
-        page=page,
+        page=knowledge.library(args, page_number()),
         args=args,
         cities=city_queries.by_name(),
         themes=THEMES,
-        replicated=replicated,
+        models=MODEL_KINDS,
+        site_types=SITE_TYPES,
     )
 
 
@@ -196,12 +195,18 @@ def add_milestone(pilot_id: int):
     )
 
 
+def _part_of_pilot[T: Milestone | Indicator](model: type[T], part_id: int, pilot_id: int) -> T:
+    """A milestone or an indicator named in the address; 404 if it belongs to another pilot."""
+    part = db.session.get(model, part_id)
+    if part is None or part.pilot_id != pilot_id:
+        abort(404)
+    return part
+
+
 @bp.post("/pilots/<int:pilot_id>/milestones/<int:milestone_id>/done")
 @login_required
 def complete_milestone(pilot_id: int, milestone_id: int):
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None or milestone.pilot_id != pilot_id:
-        abort(404)
+    milestone = _part_of_pilot(Milestone, milestone_id, pilot_id)
     return _act(
         pilot_id,
         f"done-{milestone_id}",
@@ -246,9 +251,7 @@ def add_indicator(pilot_id: int):
 @bp.post("/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values")
 @login_required
 def record_value(pilot_id: int, indicator_id: int):
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None or indicator.pilot_id != pilot_id:
-        abort(404)
+    indicator = _part_of_pilot(Indicator, indicator_id, pilot_id)
     f = request.form
     return _act(
         pilot_id,
@@ -277,10 +280,4 @@ def replicate(pilot_id: int):
 @login_required
 def toggle_follow(pilot_id: int):
     pilot = _pilot_or_404(pilot_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    if request.form.get("action") == "unfollow":
-        unfollow(current_user.id, "pilot", pilot.id)
-    else:
-        follow(current_user.id, "pilot", pilot.id)
-    return redirect(url_for("pilots.show", pilot_id=pilot.id))
+    return follow_button.press("pilot", pilot.id, url_for("pilots.show", pilot_id=pilot.id))

@@ -25,6 +25,19 @@ from livinglab.policy.accounts import (
     member_scope,
     role_request_scope,
 )
+from livinglab.policy.casestudies import (
+    can_adapt_case_study,
+    can_edit_case_study,
+    can_link_case_study,
+    can_make_report,
+    can_publish_case_study,
+    can_submit_case_study,
+    can_view_case_study,
+    can_view_stats_detail,
+    can_write_case_study,
+    case_study_review_scope,
+    stats_scope,
+)
 from livinglab.policy.content import (
     PHASE_FLOW,
     can_change_phase,
@@ -56,6 +69,18 @@ from livinglab.policy.discussion import (
     can_moderate,
     moderation_scope,
 )
+from livinglab.policy.meetings import (
+    can_cancel_registration,
+    can_check_in,
+    can_create_meeting,
+    can_manage_delegation,
+    can_manage_meeting,
+    can_register_for_meeting,
+    can_see_online_link,
+    can_see_own_registration,
+    can_view_attendance,
+    can_view_meeting,
+)
 from livinglab.policy.participation import (
     RESULTS_PHASES,
     can_cast_another_vote,
@@ -78,6 +103,7 @@ from livinglab.policy.pilots import (
     can_view_pilot,
     can_view_upload,
 )
+from livinglab.policy.verification import can_resend_verification, is_verified
 
 __all__ = [
     "ALLOW",
@@ -93,6 +119,17 @@ __all__ = [
     "RoleRequestScope",
     "Verdict",
     "audit_scope",
+    "can_adapt_case_study",
+    "can_edit_case_study",
+    "can_link_case_study",
+    "can_make_report",
+    "can_publish_case_study",
+    "can_submit_case_study",
+    "can_view_case_study",
+    "can_view_stats_detail",
+    "can_write_case_study",
+    "case_study_review_scope",
+    "stats_scope",
     "can_cast_another_vote",
     "can_change_comment",
     "can_change_phase",
@@ -115,6 +152,7 @@ __all__ = [
     "can_publish_challenge",
     "can_replicate_pilot",
     "can_request_role",
+    "can_resend_verification",
     "can_review",
     "can_see_member_email",
     "can_see_vote_counts",
@@ -134,8 +172,19 @@ __all__ = [
     "can_vote",
     "can_withdraw_idea",
     "can_withdraw_vote",
+    "can_cancel_registration",
+    "can_check_in",
+    "can_create_meeting",
+    "can_manage_delegation",
+    "can_manage_meeting",
+    "can_register_for_meeting",
+    "can_see_online_link",
+    "can_see_own_registration",
+    "can_view_attendance",
+    "can_view_meeting",
     "is_decider",
     "is_member",
+    "is_verified",
     "member_scope",
     "moderation_scope",
     "proposals_to_decide_scope",

@@ -19,12 +19,12 @@ from livinglab.policy.core import (
     _admin_or_own_city,
     _conflict,
     _forbidden,
-    _is_admin,
-    _is_city_rep_of,
     _leads,
-    _member_check,
+    _oversees,
     is_member,
+    members_only,
 )
+from livinglab.policy.verification import verified_only
 
 # The phase a challenge may move to from each phase (publishing is proposed -> open).
 PHASE_FLOW: dict[Phase, tuple[Phase, ...]] = {
@@ -44,7 +44,7 @@ def _moderates_or_wrote(user: Any, content: Any) -> bool:
         getattr(content, "author_ids", ())
     ):
         return True
-    return _is_admin(user) or _is_city_rep_of(user, content.moderation_city_ids)
+    return _oversees(user, content.moderation_city_ids)
 
 
 # --- Challenges ---------------------------------------------------------------------------
@@ -67,9 +67,11 @@ def can_view_challenge(user: Any, challenge: Any) -> Verdict:
     return Verdict(False, 404, _l("This challenge does not exist or is not published."))
 
 
+@members_only
+@verified_only
 def can_propose_challenge(user: Any) -> Verdict:
-    denied = _member_check(user)
-    return ALLOW if denied is None else denied
+    """Any member proposes challenges; a city representative of the lead city publishes them."""
+    return ALLOW
 
 
 def proposals_to_decide_scope(user: Any) -> CityScope:
@@ -86,9 +88,8 @@ def can_decline_challenge(user: Any, challenge: Any) -> Verdict:
     return can_change_phase(user, challenge, Phase.declined)
 
 
+@members_only
 def can_change_phase(user: Any, challenge: Any, to_phase: Phase) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if not _leads(user, challenge):
         return _forbidden(
             _l("Only a city representative of the lead city may change this challenge's phase.")
@@ -104,10 +105,9 @@ def can_change_phase(user: Any, challenge: Any, to_phase: Phase) -> Verdict:
     return ALLOW
 
 
+@members_only
 def can_edit_challenge(user: Any, challenge: Any) -> Verdict:
     """The proposer may edit while proposed; the lead city's rep and admins at any time."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if _leads(user, challenge):
         return ALLOW
     if challenge.phase == Phase.proposed and challenge.proposer_id == user.id:
@@ -142,17 +142,16 @@ def can_view_idea(user: Any, idea: Any) -> Verdict:
     return ALLOW
 
 
+@members_only
+@verified_only
 def can_submit_idea(user: Any, challenge: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if challenge.phase != Phase.open:
         return _conflict(_l("Ideas can only be submitted while the challenge is open."))
     return ALLOW
 
 
+@members_only
 def can_edit_idea(user: Any, idea: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if not _is_author(user, idea):
         return _forbidden(_l("Only the authors of an idea may change it."))
     if idea.status == "withdrawn":

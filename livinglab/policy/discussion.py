@@ -13,24 +13,23 @@ from livinglab.policy.core import (
     _admin_or_own_city,
     _conflict,
     _forbidden,
-    _is_admin,
-    _is_city_rep_of,
-    _member_check,
+    _oversees,
+    members_only,
 )
+from livinglab.policy.verification import verified_only
 
 
+@members_only
+@verified_only
 def can_comment(user: Any, target: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if not target.is_published:
         return _conflict(_l("Only published content can be discussed."))
     return ALLOW
 
 
+@members_only
 def can_change_comment(user: Any, comment: Any) -> Verdict:
     """Editing and deleting a comment: its author, while it is neither deleted nor hidden."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if comment.author_id != user.id:
         return _forbidden(_l("Only its author may change a comment."))
     if comment.deleted_at is not None or comment.hidden_at is not None:
@@ -38,20 +37,19 @@ def can_change_comment(user: Any, comment: Any) -> Verdict:
     return ALLOW
 
 
+@members_only
+@verified_only
 def can_flag(user: Any, content: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if content.author_id == user.id:
-        return _forbidden(_l("You cannot flag your own contribution."))
-    return ALLOW
+    if content.author_id != user.id:
+        return ALLOW
+    return _forbidden(_l("You cannot flag your own contribution."))
 
 
+@members_only
 def can_moderate(user: Any, content: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if content.author_id == user.id:
         return _forbidden(_l("Nobody moderates their own contribution."))
-    if _is_admin(user) or _is_city_rep_of(user, content.moderation_city_ids):
+    if _oversees(user, content.moderation_city_ids):
         return ALLOW
     return _forbidden(_l("Only the host cities' representatives and administrators moderate here."))
 

@@ -20,8 +20,10 @@ from livinglab.policy.core import (
     _conflict,
     _forbidden,
     _is_city_rep_of,
-    _member_check,
+    _only_roles,
+    members_only,
 )
+from livinglab.policy.verification import verified_only
 
 # Vote counts hidden during voting (``hide_vote_counts``) show again from these phases on;
 # the ranking is published from them too.
@@ -32,10 +34,10 @@ REVIEW_PHASES = (Phase.open, Phase.voting, Phase.selection)
 # --- Votes --------------------------------------------------------------------------------
 
 
+@members_only
+@verified_only
 def can_vote(user: Any, idea: Any) -> Verdict:
     """Budget and duplicates need the stored votes: see :func:`can_cast_another_vote`."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if _is_author(user, idea):
         return _forbidden(_l("You cannot vote for your own idea."))
     if _is_city_rep_of(user, idea.challenge.host_city_ids):
@@ -71,9 +73,8 @@ def can_cast_another_vote(challenge: Any, *, used: int, already_voted: bool) -> 
     return ALLOW
 
 
+@members_only
 def can_withdraw_vote(user: Any, idea: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if idea.challenge.phase != Phase.voting:
         return _conflict(_l("Votes can only be withdrawn while voting is open."))
     return ALLOW
@@ -95,11 +96,7 @@ def can_view_vote_results(user: Any, challenge: Any) -> Verdict:
 
 
 def can_view_review_queue(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if user.role != Role.expert:
-        return _forbidden(_l("Only experts review ideas."))
-    return ALLOW
+    return _only_roles(user, (Role.expert,), _forbidden(_l("Only experts review ideas.")))
 
 
 def can_review(user: Any, idea: Any) -> Verdict:
@@ -115,20 +112,18 @@ def can_review(user: Any, idea: Any) -> Verdict:
 # --- Decisions of the host cities ---------------------------------------------------------
 
 
+@members_only
 def is_decider(user: Any, challenge: Any) -> Verdict:
     """A city representative of one of the challenge's host cities: the people who approve or
     reject its ideas (when the phase and the reviews allow, see :func:`can_decide_idea`)."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if _is_city_rep_of(user, challenge.host_city_ids):
         return ALLOW
     return _forbidden(_l("Only the host cities of the challenge decide on its ideas."))
 
 
+@members_only
 def can_decide_idea(user: Any, idea: Any, city_id: int | None) -> Verdict:
     """Approve or reject an idea for a city: a city_rep of a host city, for their own city."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if user.role != Role.city_rep or user.city_id != city_id:
         return _forbidden(_l("Only a city representative may decide, and only for their own city."))
     if city_id not in idea.challenge.host_city_ids:

@@ -127,6 +127,8 @@ def delete_account(user: User, password: str) -> None:
     user.profile_kind = ProfileKind.other
     user.preferred_language = None
     user.suspension_reason = None
+    user.age_band = user.gender = None  # the participation profile goes with the account
+    user.guardian_consent_at = None
     user.deleted_at = utcnow()
     user.session_version += 1  # signs the member out everywhere
     events.send(events.member_deleted, user, votes_removed=len(voted))  # audit

@@ -1,7 +1,8 @@
 """One search service over two engines.
 
-SQLite keeps FTS5 tables (``challenge_fts``, ``idea_fts``) in step through triggers; PostgreSQL
-uses a GIN index on the same text expression the query uses. Both are made by migration 0004.
+SQLite keeps FTS5 tables (``challenge_fts``, ``idea_fts``, ``case_study_fts``) in step through
+triggers; PostgreSQL uses a GIN index on the same text expression the query uses. Both are made
+by migration 0004 (0015 for case studies, which search more of their text).
 Content is written in eight languages, so words are matched as written (PostgreSQL's
 ``simple`` configuration, no stemming); SQLite also folds diacritics ("Iasi" finds "Iași").
 """
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 
 from livinglab.extensions import db
 
-SEARCHABLE = ("challenge", "idea")
+SEARCHABLE = ("challenge", "idea", "case_study")
 MAX_WORDS = 12
 
 # The PostgreSQL expression: the index and the query must use exactly this text.
@@ -22,6 +23,15 @@ PG_DOCUMENT = (
     "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, '') "
     "|| ' ' || coalesce(body, ''))"
 )
+# Kinds whose document is more than title, summary and body (the expression of their index).
+PG_DOCUMENTS = {
+    "case_study": "to_tsvector('simple'::regconfig, "
+    + " || ' ' || ".join(
+        f"coalesce({column}, '')"
+        for column in ("title", "summary", "body", "problem", "lessons", "site_name")
+    )
+    + ")"
+}
 
 
 def words(query: str | None) -> list[str]:
@@ -39,9 +49,9 @@ def matching_ids(kind: str, query: str | None) -> sa.Select | None:
     if db.engine.dialect.name == "postgresql":
         table = sa.table(kind, sa.column("id"))
         return sa.select(table.c.id).where(
-            sa.text(f"{PG_DOCUMENT} @@ plainto_tsquery('simple'::regconfig, :terms)").bindparams(
-                terms=" ".join(found)
-            )
+            sa.text(
+                f"{PG_DOCUMENTS.get(kind, PG_DOCUMENT)} @@ plainto_tsquery('simple'::regconfig, :terms)"
+            ).bindparams(terms=" ".join(found))
         )
     fts = sa.table(f"{kind}_fts", sa.column("rowid"))
     # Each word quoted: FTS5 reads it as a plain term, never as query syntax.

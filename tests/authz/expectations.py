@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.authz.meetings import event
 from tests.authz.world import World
 
 PUBLIC = "OOOOOO"
@@ -28,6 +29,8 @@ ADMINS = "LFFFFO"
 AUTHORS = "LFFFFF"  # nobody but the item's authors (none of the actors)
 EXPERTS = "LFOFFF"
 PILOT_MANAGERS = "LFFOFO"  # the pilot city's reps, the team, admin
+EVENT_ORGANISERS = "LFFOFO"  # the host cities' reps (Pavia, Coimbra), admin
+EVENT_CREATORS = "LFFOOO"  # any city's rep (for an event their city hosts), admin
 UNPUBLISHED = "NNNONO"  # a proposal: its proposer, the lead city's reps, admins
 
 
@@ -57,14 +60,26 @@ def _c(method, rule, path, expect, body=None, why="", variant=""):
     return Case(method, rule, path, expect, body or {}, why, variant)
 
 
-KIND = "/api/v1/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments"
-EXPORT = "/api/v1/export/<any(challenges, ideas, pilots, votes):dataset>.<any(csv, json):fmt>"
+KIND = "/api/v1/<any(challenges, ideas, pilots, events):kind>/<int:target_id>/comments"
+EXPORT = "/api/v1/export/<any(challenges, ideas, pilots, votes, 'case-studies'):dataset>.<any(csv, json):fmt>"
 DECIDE = {"decision": "approve", "city": "pavia"}
+CASE_EDITORS = "LFFOFO"  # its author (none of the actors), its city's reps, admin
+DRAFT_READERS = "LNNONO"  # a draft: its author, its city's reps, admins; others: 404
+REPORTERS = "LFFOOO"  # city representatives (own city or all), admins
+Q1 = "start=2026-01-01&end=2026-03-31"
 
 CASES: tuple[Case, ...] = (
     # --- Pages anyone may read --------------------------------------------------------------
     _c("GET", "/", lambda w: "/", PUBLIC, why="anonymous visitors read everything published"),
     _c("GET", "/healthz", lambda w: "/healthz", PUBLIC),
+    _c("GET", "/readyz", lambda w: "/readyz", PUBLIC),
+    _c(
+        "GET",
+        "/metrics",
+        lambda w: "/metrics",
+        "FFFFFF",
+        why="the metrics token or an allowed address only",
+    ),
     _c("GET", "/static/<path:filename>", lambda w: "/static/css/app.css", PUBLIC),
     _c("GET", "/challenges/", lambda w: "/challenges/", PUBLIC),
     _c("GET", "/challenges/<int:challenge_id>", lambda w: f"/challenges/{w.c_open}", PUBLIC, variant="published"),
@@ -109,6 +124,21 @@ CASES: tuple[Case, ...] = (
     _c("POST", "/notifications/<int:note_id>/read", lambda w: f"/notifications/{w.note}/read", "LNNNNN", why="only one's own notifications"),
     _c("GET", "/notifications/preferences", lambda w: "/notifications/preferences", MEMBERS),
     _c("POST", "/notifications/preferences", lambda w: "/notifications/preferences", MEMBERS),
+    # --- The account by email (livinglab.accounts.recovery, livinglab.mail.views) -----------
+    _c("GET", "/password/forgot", lambda w: "/password/forgot", PUBLIC),
+    _c("POST", "/password/forgot", lambda w: "/password/forgot", PUBLIC),
+    _c("GET", "/password/reset/<token>", lambda w: "/password/reset/forged", PUBLIC, why="the signed link is the key: a forged one is 400 for all"),
+    _c("POST", "/password/reset/<token>", lambda w: "/password/reset/forged", PUBLIC),
+    _c("GET", "/verify-email/<token>", lambda w: "/verify-email/forged", PUBLIC),
+    _c("GET", "/profile/email/confirm/<token>", lambda w: "/profile/email/confirm/forged", PUBLIC),
+    _c("GET", "/profile/email", lambda w: "/profile/email", MEMBERS),
+    _c("POST", "/profile/email", lambda w: "/profile/email", MEMBERS),
+    _c("POST", "/profile/email/resend", lambda w: "/profile/email/resend", MEMBERS),
+    _c("POST", "/members/<int:user_id>/resend-verification", lambda w: f"/members/{w.requester}/resend-verification", ADMINS, why="admins (409 here: the address is confirmed)"),
+    _c("GET", "/profile/email-notifications", lambda w: "/profile/email-notifications", MEMBERS),
+    _c("POST", "/profile/email-notifications", lambda w: "/profile/email-notifications", MEMBERS),
+    _c("GET", "/unsubscribe/<token>", lambda w: "/unsubscribe/forged", PUBLIC, why="the signed link is the key, no session"),
+    _c("POST", "/unsubscribe/<token>", lambda w: "/unsubscribe/forged", PUBLIC),
     _c("POST", "/notifications/read-all", lambda w: "/notifications/read-all", MEMBERS),
     # --- Challenges -------------------------------------------------------------------------
     _c("GET", "/challenges/new", lambda w: "/challenges/new", MEMBERS, why="any member proposes"),
@@ -165,6 +195,27 @@ CASES: tuple[Case, ...] = (
     _c("POST", "/admin/cities/new", lambda w: "/admin/cities/new", ADMINS),
     _c("GET", "/admin/cities/<slug>/edit", lambda w: "/admin/cities/pavia/edit", ADMINS),
     _c("POST", "/admin/cities/<slug>/edit", lambda w: "/admin/cities/pavia/edit", ADMINS),
+    # --- Case studies, statistics, reports ---------------------------------------------------
+    _c("GET", "/case-studies/<int:case_id>", lambda w: f"/case-studies/{w.case_published}", PUBLIC, variant="published"),
+    _c("GET", "/case-studies/<int:case_id>", lambda w: f"/case-studies/{w.case_draft}", "NNNONO", variant="draft", why="a draft: its author, its city's reps, admins"),
+    _c("GET", "/case-studies/new", lambda w: "/case-studies/new", MEMBERS, why="any member writes for their own city"),
+    _c("POST", "/case-studies/new", lambda w: "/case-studies/new", MEMBERS),
+    _c("GET", "/case-studies/drafts", lambda w: "/case-studies/drafts", MEMBERS, why="each sees their own and their city's"),
+    _c("GET", "/case-studies/<int:case_id>/edit", lambda w: f"/case-studies/{w.case_published}/edit", CASE_EDITORS),
+    _c("POST", "/case-studies/<int:case_id>/edit", lambda w: f"/case-studies/{w.case_published}/edit", CASE_EDITORS),
+    _c("POST", "/case-studies/<int:case_id>/submit", lambda w: f"/case-studies/{w.case_draft}/submit", DRAFT_READERS, why="its author asks its city's reps"),
+    _c("POST", "/case-studies/<int:case_id>/publish", lambda w: f"/case-studies/{w.case_draft}/publish", DRAFT_READERS, why="a rep of its city, admins"),
+    _c("GET", "/case-studies/<int:case_id>/adapt", lambda w: f"/case-studies/{w.case_published}/adapt", "LFFFOF", why="a rep of another partner city"),
+    _c("POST", "/case-studies/<int:case_id>/adapt", lambda w: f"/case-studies/{w.case_published}/adapt", "LFFFOF"),
+    _c("POST", "/case-studies/<int:case_id>/links", lambda w: f"/case-studies/{w.case_published}/links", "LFFOOO", why="its author, city reps, admins"),
+    _c("POST", "/case-studies/<int:case_id>/follow", lambda w: f"/case-studies/{w.case_published}/follow", MEMBERS),
+    _c("GET", "/stats", lambda w: "/stats", PUBLIC, why="aggregates are public; detail for reps and admins"),
+    _c("GET", "/profile/participation", lambda w: "/profile/participation", MEMBERS, why="one's own answers only"),
+    _c("POST", "/profile/participation", lambda w: "/profile/participation", MEMBERS),
+    _c("POST", "/profile/participation/erase", lambda w: "/profile/participation/erase", MEMBERS),
+    _c("GET", "/reports/", lambda w: "/reports/", REPORTERS),
+    _c("GET", "/reports/view", lambda w: f"/reports/view?{Q1}&city=pavia", "LFFOFO", why="a rep reports on their own city or all cities"),
+    _c("GET", "/reports/report.<any(csv, xlsx, pdf):fmt>", lambda w: f"/reports/report.csv?{Q1}", REPORTERS),
     # --- JSON API (bearer tokens) -----------------------------------------------------------
     _c("GET", "/api/v1/openapi.json", lambda w: "/api/v1/openapi.json", PUBLIC),
     _c("GET", "/api/v1/docs", lambda w: "/api/v1/docs", PUBLIC),
@@ -190,6 +241,12 @@ CASES: tuple[Case, ...] = (
     _c("POST", "/api/v1/ideas/<int:idea_id>/decisions", lambda w: f"/api/v1/ideas/{w.i_selection}/decisions", "LFFOFF", DECIDE),
     _c("GET", KIND, lambda w: f"/api/v1/ideas/{w.i_open}/comments", PUBLIC),
     _c("POST", KIND, lambda w: f"/api/v1/ideas/{w.i_open}/comments", MEMBERS),
+    _c("GET", "/api/v1/case-studies", lambda w: "/api/v1/case-studies", PUBLIC),
+    _c("POST", "/api/v1/case-studies", lambda w: "/api/v1/case-studies", MEMBERS),
+    _c("GET", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_published}", PUBLIC, variant="published"),
+    _c("GET", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_draft}", "NNNONO", variant="draft"),
+    _c("PATCH", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_published}", CASE_EDITORS),
+    _c("GET", "/api/v1/stats", lambda w: "/api/v1/stats", PUBLIC),
     _c("GET", "/api/v1/pilots", lambda w: "/api/v1/pilots", PUBLIC),
     _c("GET", "/api/v1/pilots/<int:pilot_id>", lambda w: f"/api/v1/pilots/{w.pilot}", PUBLIC),
     _c("PATCH", "/api/v1/pilots/<int:pilot_id>", lambda w: f"/api/v1/pilots/{w.pilot}", PILOT_MANAGERS),
@@ -197,6 +254,47 @@ CASES: tuple[Case, ...] = (
     _c("PATCH", "/api/v1/pilots/<int:pilot_id>/milestones/<int:milestone_id>", lambda w: f"/api/v1/pilots/{w.pilot}/milestones/{w.milestone}", PILOT_MANAGERS),
     _c("POST", "/api/v1/pilots/<int:pilot_id>/updates", lambda w: f"/api/v1/pilots/{w.pilot}/updates", PILOT_MANAGERS),
     _c("POST", "/api/v1/pilots/<int:pilot_id>/replications", lambda w: f"/api/v1/pilots/{w.pilot}/replications", "LFFFOF"),
+    # --- Events (each attempt meets a fresh event: tests/authz/meetings.py) ------------------
+    _c("GET", "/events", lambda w: "/events", PUBLIC),
+    _c("GET", "/events/<int:meeting_id>", lambda w: f"/events/{event(w)}", PUBLIC, why="events are public"),
+    _c("GET", "/events/new", lambda w: "/events/new", EVENT_CREATORS, why="city reps and admins create events"),
+    _c("POST", "/events/new", lambda w: "/events/new", EVENT_CREATORS),
+    _c("GET", "/events/<int:meeting_id>/edit", lambda w: f"/events/{event(w)}/edit", EVENT_ORGANISERS, why="a host city's reps, admins"),
+    _c("POST", "/events/<int:meeting_id>/edit", lambda w: f"/events/{event(w)}/edit", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/cancel", lambda w: f"/events/{event(w)}/cancel", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/agenda", lambda w: f"/events/{event(w)}/agenda", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/agenda/<int:item_id>/delete", lambda w: f"/events/{event(w)}/agenda/{w.event_session}/delete", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/follow", lambda w: f"/events/{event(w)}/follow", MEMBERS),
+    _c("GET", "/events/<int:meeting_id>/files/<int:attachment_id>/thumb", lambda w: f"/events/{event(w)}/files/{w.attachment}/thumb", PUBLIC, why="an event's files are as public as the event"),
+    _c("GET", "/events/<int:meeting_id>/files/<int:attachment_id>/<path:name>", lambda w: f"/events/{event(w)}/files/{w.attachment}/{w.names['attachment']}", PUBLIC),
+    _c("GET", "/events/mine", lambda w: "/events/mine", MEMBERS),
+    _c("POST", "/events/mine/calendar", lambda w: "/events/mine/calendar", MEMBERS),
+    _c("POST", "/events/<int:meeting_id>/register", lambda w: f"/events/{event(w)}/register", MEMBERS, why="any member, within the registration window"),
+    _c("POST", "/events/<int:meeting_id>/registration/cancel", lambda w: f"/events/{event(w)}/registration/cancel", "LNNNNN", why="one's own registration (the actors have none)"),
+    _c("POST", "/events/<int:meeting_id>/registrations/<int:registration_id>/cancel", lambda w: f"/events/{event(w)}/registrations/{w.event_registration}/cancel", EVENT_ORGANISERS, why="someone else's: the organisers", variant="a member's own"),
+    _c("POST", "/events/<int:meeting_id>/registrations/<int:registration_id>/cancel", lambda w: f"/events/{event(w)}/registrations/{w.event_guest}/cancel", "LFFOOO", why="a delegation's: its city's rep (Turku), the organisers", variant="Turku's delegation"),
+    _c("GET", "/events/<int:meeting_id>/delegation", lambda w: f"/events/{event(w)}/delegation", EVENT_CREATORS, why="each city's rep registers their city's delegation"),
+    _c("POST", "/events/<int:meeting_id>/delegation", lambda w: f"/events/{event(w)}/delegation", EVENT_CREATORS),
+    _c("GET", "/events/<int:meeting_id>/registrations/<int:registration_id>/qr", lambda w: f"/events/{event(w)}/registrations/{w.event_guest}/qr", "LNNNON", why="a check-in code: its member, or the rep who registered the guest"),
+    _c("GET", "/events/<int:meeting_id>/check-in", lambda w: f"/events/{event(w)}/check-in", EVENT_ORGANISERS, why="attendance: the organisers"),
+    _c("POST", "/events/<int:meeting_id>/check-in/<int:registration_id>", lambda w: f"/events/{event(w)}/check-in/{w.event_registration}", EVENT_ORGANISERS),
+    _c("GET", "/events/<int:meeting_id>/check-in/code/<code>", lambda w: f"/events/{event(w)}/check-in/code/{w.names['event_code']}", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/minutes", lambda w: f"/events/{event(w)}/minutes", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/outcomes", lambda w: f"/events/{event(w)}/outcomes", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/outcomes/<int:link_id>/delete", lambda w: f"/events/{event(w)}/outcomes/{w.event_outcome}/delete", EVENT_ORGANISERS),
+    _c("GET", "/events/<int:meeting_id>/figures.csv", lambda w: f"/events/{event(w)}/figures.csv", PUBLIC, why="counts only, no names"),
+    _c("GET", "/api/v1/events", lambda w: "/api/v1/events", PUBLIC),
+    _c("POST", "/api/v1/events", lambda w: "/api/v1/events", EVENT_CREATORS),
+    _c("GET", "/api/v1/events/<int:meeting_id>", lambda w: f"/api/v1/events/{event(w)}", PUBLIC),
+    _c("PATCH", "/api/v1/events/<int:meeting_id>", lambda w: f"/api/v1/events/{event(w)}", EVENT_ORGANISERS),
+    _c("POST", "/api/v1/events/<int:meeting_id>/registration", lambda w: f"/api/v1/events/{event(w)}/registration", MEMBERS),
+    _c("DELETE", "/api/v1/events/<int:meeting_id>/registration", lambda w: f"/api/v1/events/{event(w)}/registration", "LNNNNN", why="one's own registration (the actors have none)"),
+    _c("GET", "/api/v1/events/<int:meeting_id>/attendance", lambda w: f"/api/v1/events/{event(w)}/attendance", EVENT_ORGANISERS),
+    _c("GET", "/api/v1/events.ics", lambda w: "/api/v1/events.ics?city=pavia", PUBLIC),
+    _c("GET", "/api/v1/events/<int:meeting_id>.ics", lambda w: f"/api/v1/events/{event(w)}.ics", PUBLIC),
+    _c("GET", "/api/v1/events/mine.ics", lambda w: (event(w), f"/api/v1/events/mine.ics?key={w.names['event_key']}")[1], PUBLIC, why="the secret is the key", variant="secret"),
+    _c("GET", "/api/v1/events/mine.ics", lambda w: "/api/v1/events/mine.ics?key=not-the-secret", "NNNNNN", why="a wrong secret is not found", variant="wrong secret"),
+    _c("GET", "/api/v1/export/events.<any(csv, json):fmt>", lambda w: "/api/v1/export/events.csv", PUBLIC),
 )  # fmt: skip
 
 
@@ -217,6 +315,7 @@ EVENT_CASES: tuple[EventCase, ...] = (
     EventCase("connect", lambda w: None, PUBLIC, "anonymous visitors may watch"),
     EventCase("join", lambda w: {"room": f"idea:{w.i_open}"}, PUBLIC, variant="published"),
     EventCase("join", lambda w: {"room": f"challenge:{w.c_proposed}"}, "NNNNNN", "rooms exist for published content only", variant="proposed"),
+    EventCase("join", lambda w: {"room": f"event:{event(w)}"}, PUBLIC, variant="event"),
     EventCase("leave", lambda w: {"room": f"idea:{w.i_open}"}, PUBLIC),
     EventCase("comment.create", lambda w: {"room": f"idea:{w.i_open}", "body": ""}, MEMBERS, "members post, visitors watch"),
 )  # fmt: skip

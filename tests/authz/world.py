@@ -26,6 +26,7 @@ from livinglab.notifications.models import Notification
 from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
 from livinglab.reviews.models import Review
 from livinglab.uploads.services import store_upload
+from tests.authz import knowledge
 from tests.conftest import PASSWORD
 from tests.factories import make_challenge, make_idea
 
@@ -147,6 +148,8 @@ def build() -> World:
         author=author.id,
     )
     w.names["attachment"] = attachment.original_name
+    w.ids.update(knowledge.build(requester.id))  # case studies of Pavia
+    db.session.commit()
     for user in w.users.values():
         db.session.refresh(user)
         db.session.expunge(user)

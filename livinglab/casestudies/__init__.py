@@ -1,0 +1,1 @@
+"""The partners' case-study library: existing heritage practices and what they inspired."""

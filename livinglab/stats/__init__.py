@@ -1,0 +1,1 @@
+"""The statistics dashboard and the participation profile behind its aggregates."""
