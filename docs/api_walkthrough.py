@@ -5,7 +5,8 @@ milestone, checking on the way that the rules refuse what they should.
 
     python docs/api_walkthrough.py http://127.0.0.1:5000 [http://second-process:5001]
 
-It uses the demo accounts (`flask --app wsgi seed-demo`) for the roles it cannot register.
+It uses the demo accounts (`flask --app wsgi seed-demo`) for the roles it cannot register, and a
+demo participant once the new account is shown to wait for its email confirmation.
 """
 
 from __future__ import annotations
@@ -70,8 +71,19 @@ def walk(base: str, events_base: str | None = None) -> dict:
             "profile_kind": "student",
         },
     )  # same address, other case
-    walker = Api(base, token(base, email, "a walk through the api"))
-    assert walker.call("GET", "/me", 200)["role"] == "participant"
+    newcomer = Api(base, token(base, email, "a walk through the api"))
+    assert newcomer.call("GET", "/me", 200)["role"] == "participant"
+    # Until the address is confirmed (the link emailed at registration), a member may read,
+    # follow and edit the profile, not propose, submit, comment or vote.
+    too_early = {
+        "title": "Too early",
+        "summary": "Proposed before confirming the address.",
+        "body": "Refused.",
+        "themes": ["youth-engagement"],
+        "lead_city": "poitiers",
+    }
+    newcomer.call("POST", "/challenges", 403, json=too_early)
+    walker = Api(base, token(base, "participant.poitiers@demo.livinglab.eu"))
     pavia = Api(base, token(base, "cityrep.pavia@demo.livinglab.eu"))
     turku = Api(base, token(base, "cityrep.turku@demo.livinglab.eu"))
     voter = Api(base, token(base, "participant.iasi@demo.livinglab.eu"))
