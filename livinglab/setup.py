@@ -58,7 +58,7 @@ def init_extensions(app: Flask) -> None:
     domains.socket_modules()
     for subscribers in domains.subscriber_modules():
         subscribers.connect_all()
-    from livinglab.mail import init_mail
+    from livinglab.mail.wiring import init_mail
 
     init_mail(app)  # the outbox, its receivers and worker (livinglab.mail)
 

@@ -18,12 +18,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from livinglab.accounts.models import User
+from livinglab.challenges.models import Challenge
 from livinglab.cities.data import TIME_ZONES
 from livinglab.database import utcnow, write_intent
 from livinglab.extensions import db
+from livinglab.ideas.models import Idea
 from livinglab.mail import outbox
+from livinglab.mail.footer import footer_for
 from livinglab.mail.models import Delivery, DigestEntry
 from livinglab.mail.preferences import all_choices, category_of
+from livinglab.notifications.models import Notification
+from livinglab.notifications.services import text_of
+from livinglab.pilots.models import Pilot
 
 DIGEST_HOUR = 8
 DIGESTED = (Delivery.daily, Delivery.weekly)
@@ -91,12 +97,6 @@ def add_entry(
 
 def _sections(entries: list[DigestEntry]) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """The entries grouped by the challenge or pilot they concern, in their order."""
-    from livinglab.challenges.models import Challenge
-    from livinglab.ideas.models import Idea
-    from livinglab.notifications.models import Notification
-    from livinglab.notifications.services import text_of
-    from livinglab.pilots.models import Pilot
-
     found = {e.id: _SUBJECT_OF_LINK.match(e.link or "") for e in entries}
     ids: dict[str, set[int]] = {"challenges": set(), "ideas": set(), "pilots": set()}
     for match in found.values():
@@ -141,8 +141,6 @@ def _sections(entries: list[DigestEntry]) -> list[tuple[str, list[tuple[str, str
 
 
 def _digest_email(user: Any, entries: list[DigestEntry]) -> outbox.Email:
-    from livinglab.mail.subscriptions import footer_for
-
     count = len(entries)
     email = outbox.Email(
         subject=ngettext(

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from livinglab.accounts.models import User
 from livinglab.errors import Invalid
 from livinglab.extensions import db
 from livinglab.mail.models import Delivery, MailPreference
@@ -154,8 +155,6 @@ def scope_label(scope: str) -> Any:
 def unsubscribe(user_id: int, scope: str) -> None:
     """Turns email off for a category, for every digest, or for all (the caller commits).
     The notifications themselves still appear on the platform."""
-    from livinglab.accounts.models import User
-
     if db.session.get(User, user_id) is None:
         return  # an account deleted since: nothing is sent to it anyway
     current = all_choices(user_id)

@@ -1,6 +1,6 @@
 """Email as a side effect: receivers of before-commit events that queue messages.
 
-Connected by :func:`connect_all` (livinglab.mail.init_mail). They run inside the action's
+Connected by :func:`connect_all` (livinglab.mail.wiring.init_mail). They run inside the action's
 transaction, so an email is queued if and only if what caused it commits.
 """
 
@@ -13,33 +13,20 @@ from flask_babel import gettext as _
 
 from livinglab import events
 from livinglab.accounts.models import User
+from livinglab.accounts.recovery_services import queue_verification
 from livinglab.extensions import db
 from livinglab.mail import digests, outbox
+from livinglab.mail.footer import footer_for
 from livinglab.mail.models import Delivery, DigestEntry, MailPreference, MailStatus, OutboxMessage
 from livinglab.mail.preferences import category_of, choices_of
 from livinglab.mail.signals import member_registering, notification_created
-from livinglab.mail.tokens import unsubscribe_token
+from livinglab.notifications.models import Notification
+from livinglab.notifications.services import text_of
 
 SUBJECT_MAX = 150
 
 
-def footer_for(email: outbox.Email, user: Any, scope: str) -> None:
-    """Why the member receives this, where to change it, and the one-click way out."""
-    email.footer.append(
-        _(
-            "You receive this email because of your choices on the Living Lab. Change them at %(url)s",
-            url=outbox.external_url("mail.preferences_page"),
-        )
-    )
-    email.unsubscribe_url = outbox.external_url(
-        "mail.unsubscribe", token=unsubscribe_token(user.id, scope)
-    )
-
-
 def _notification_email(user: Any, kind: str, link: str | None, params: dict, count: int):
-    from livinglab.notifications.models import Notification
-    from livinglab.notifications.services import text_of
-
     text = text_of(Notification(kind=kind, params=params, count=count))
     subject = text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1].rstrip() + "…"
     email = outbox.Email(
@@ -114,8 +101,6 @@ def _notification_created(
 
 def _member_registering(user: Any) -> None:
     if user.verified_at is None:
-        from livinglab.accounts.recovery_services import queue_verification
-
         queue_verification(user)
 
 

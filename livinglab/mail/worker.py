@@ -30,6 +30,7 @@ from flask_mailman import EmailMultiAlternatives  # type: ignore[import-untyped]
 from livinglab.database import is_unavailable, utcnow, write_intent
 from livinglab.extensions import db
 from livinglab.mail import backend
+from livinglab.mail.digests import queue_due_digests
 from livinglab.mail.models import MailStatus, OutboxMessage
 from livinglab.mail.outbox import WAKE
 from livinglab.ops import metrics
@@ -256,8 +257,6 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> Round:
 
 def run_once(now: datetime | None = None) -> Round:
     """One pass: digests that are due are queued, then everything due is sent."""
-    from livinglab.mail.digests import queue_due_digests
-
     digests = queue_due_digests(now)
     report = deliver_due(now)
     report.digests = digests

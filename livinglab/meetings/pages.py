@@ -13,14 +13,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from livinglab import content, policy
+from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.database import utcnow
 from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import target_of
 from livinglab.extensions import db
 from livinglab.follows.services import is_following
+from livinglab.ideas.models import Idea
 from livinglab.meetings import figures, queries
 from livinglab.meetings.kinds import KIND_NAME
 from livinglab.meetings.models import Meeting, RegistrationStatus
+from livinglab.pilots.models import Pilot
 
 SHOW = "meetings/show.html"
 
@@ -84,10 +87,6 @@ def field_errors(error: Any) -> dict[str, str]:
 
 def linkable_items() -> dict[str, list[tuple[int, str]]]:
     """The public challenges, ideas and pilots an event may advance, newest first."""
-    from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
-    from livinglab.ideas.models import Idea
-    from livinglab.pilots.models import Pilot
-
     choices: dict[str, list[tuple[int, str]]] = {}
     for name, model, where in (
         ("challenge", Challenge, Challenge.phase.in_(PUBLISHED_PHASES)),

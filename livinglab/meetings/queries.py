@@ -13,10 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import content
 from livinglab.accounts.models import User
+from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
 from livinglab.database import utcnow
 from livinglab.errors import NotFound
 from livinglab.extensions import db
+from livinglab.ideas.models import Idea
 from livinglab.meetings.models import (
     AgendaItem,
     CalendarKey,
@@ -27,6 +29,7 @@ from livinglab.meetings.models import (
     MeetingStatus,
     Registration,
     RegistrationStatus,
+    meeting_cohost,
 )
 
 FILTERS = ("city", "kind", "when")
@@ -60,8 +63,6 @@ def load_meeting(meeting_id: int) -> Meeting:
 
 
 def _hosted_by(city_id: int) -> sa.ColumnElement[bool]:
-    from livinglab.meetings.models import meeting_cohost
-
     return sa.or_(
         Meeting.city_id == city_id,
         Meeting.id.in_(
@@ -305,9 +306,6 @@ def outcome_candidates(meeting: Meeting, reader: Any) -> list[dict[str, Any]]:
     """Challenges and ideas made since the event was announced (at it, or since), newest
     first, for the organisers to name in the minutes."""
     from datetime import timedelta
-
-    from livinglab.challenges.models import Challenge
-    from livinglab.ideas.models import Idea
 
     since = min(meeting.created_at, meeting.starts_at - timedelta(days=1))
     found: list[dict[str, Any]] = []

@@ -22,6 +22,7 @@ from livinglab.errors import Conflict, Invalid, NotFound, require
 from livinglab.extensions import db
 from livinglab.meetings import inputs, queries, signals
 from livinglab.meetings.models import (
+    ANSWERS_KEPT,
     CalendarKey,
     Meeting,
     MeetingStatus,
@@ -324,8 +325,6 @@ def send_reminders(now: Any = None) -> int:
 
 def erase_expired_answers(now: Any = None) -> int:
     """Erases the answers to the organisers' questions 30 days after each event's end."""
-    from livinglab.meetings.models import ANSWERS_KEPT
-
     now = now or utcnow()
     ended = sa.select(Meeting.id).where(Meeting.ends_at <= now - ANSWERS_KEPT)
     result = db.session.execute(

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
-from livinglab import events, policy
+from livinglab import content, events, policy
 from livinglab.accounts.models import User
+from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Denied, Invalid, NotFound, require
 from livinglab.extensions import db
@@ -239,9 +240,6 @@ def link_outcome(user: Any, meeting: Meeting, target: Any) -> MeetingLink:
     """Names a challenge or idea created at the event (``"challenge:12"``) in its record."""
     require(policy.can_manage_meeting(user, meeting))
     kind_name, _sep, ident = (target if isinstance(target, str) else "").partition(":")
-    from livinglab import content
-    from livinglab.core.inputs import id_text
-
     kind = content.get(kind_name) if kind_name in ("challenge", "idea") else None
     number = id_text(ident)
     obj = kind.load_one(number) if kind is not None and number is not None else None

@@ -27,7 +27,7 @@ from livinglab.cities.data import TIME_ZONES
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, unfollow
-from livinglab.meetings import queries, registrations, services
+from livinglab.meetings import labels, queries, registrations, services
 from livinglab.meetings.inputs import AgendaInput, MeetingInput, current_input
 from livinglab.meetings.kinds import KIND_NAME
 from livinglab.meetings.models import Meeting, MeetingKind
@@ -349,8 +349,6 @@ def renew_calendar():
 
 @bp.record_once
 def _template_helpers(state: Any) -> None:
-    from livinglab.meetings import labels
-
     env = state.app.jinja_env
     env.filters.update(
         event_kind_label=labels.kind_label,

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from flask import Flask
 
+from livinglab.ops.health import init_health
+from livinglab.ops.logs import configure_logging
+from livinglab.ops.static import init_compression, init_static
+from livinglab.ops.tracing import init_tracing
+
 
 def init_ops_extensions(app: Flask) -> None:
-    from livinglab.ops.logs import configure_logging
-    from livinglab.ops.static import init_compression
-
     configure_logging(app)
     init_compression(app)
 
 
 def init_ops(app: Flask) -> None:
-    from livinglab.ops.health import init_health
-    from livinglab.ops.static import init_static
-    from livinglab.ops.tracing import init_tracing
-
     init_health(app)
     init_tracing(app)
     init_static(app)

@@ -33,6 +33,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL, Connection
 
 from livinglab.extensions import db
+from livinglab.uploads.services import upload_folder as folder
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -167,8 +168,6 @@ def revision_of(conn: Connection) -> str | None:
 
 
 def upload_folder() -> Path:
-    from livinglab.uploads.services import upload_folder as folder
-
     return folder()
 
 

@@ -38,6 +38,7 @@ from flask.wrappers import Request
 from flask_babel import gettext as _
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from livinglab.api.errors import error_response
 from livinglab.extensions import csrf, db, limiter, login_manager
 from livinglab.ops import metrics
 from livinglab.resilience import FAST_FAIL_OPTIONS
@@ -111,8 +112,6 @@ def readyz() -> tuple[Response, int]:
 
 def metrics_page() -> Response:
     if not _may_scrape():
-        from livinglab.api.errors import error_response
-
         return error_response(
             403, _("Metrics need the bearer token or an address in LIVINGLAB_METRICS_ALLOW.")
         )

@@ -21,6 +21,8 @@ from typing import Any
 from flask import Flask, has_request_context
 from flask.logging import default_handler
 
+from livinglab.ops.tracing import request_id
+
 FORMATS = ("json", "text")
 # What every LogRecord has; anything else on a record came from ``extra=`` and is a field.
 _STANDARD = frozenset(
@@ -31,8 +33,6 @@ _STANDARD = frozenset(
 def current_request_id() -> str | None:
     """The id of the request being served by this thread, if any (livinglab.ops.tracing)."""
     if has_request_context():
-        from livinglab.ops.tracing import request_id
-
         return request_id()  # made now if this line comes before the request's start signal
     return None
 

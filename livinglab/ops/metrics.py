@@ -28,6 +28,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from livinglab.extensions import db, socketio
+
 log = logging.getLogger(__name__)
 
 # No "<name>_created" series next to every counter: a scraper gets the process start elsewhere.
@@ -85,8 +87,7 @@ def observe_request(endpoint: str, status: int, seconds: float) -> None:
 
 def open_sockets() -> int:
     """Connections to this process now (one per browser tab, whatever namespaces it joined)."""
-    from livinglab.extensions import socketio  # the server bound last (tests rebind it)
-
+    # socketio.server: the server bound last (tests bind a new one per app)
     manager = getattr(socketio.server, "manager", None)
     if manager is None:
         return 0
@@ -100,8 +101,6 @@ def pool_state() -> dict[str, int] | None:
     """The app's database pool now (SQLAlchemy's QueuePool); None outside an app or for SQLite
     pools that do not count."""
     from flask import has_app_context
-
-    from livinglab.extensions import db
 
     if not has_app_context():
         return None

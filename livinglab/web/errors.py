@@ -36,6 +36,7 @@ from livinglab.api.errors import error_response, safe_error_response
 from livinglab.database import is_unavailable
 from livinglab.errors import ServiceError, page_message, page_title
 from livinglab.extensions import db, login_manager
+from livinglab.ops.tracing import request_id
 
 # The static last resort, for when the page (or even the translation) cannot be made.
 _UNTRANSLATED = {
@@ -66,8 +67,6 @@ def _safe_render(status: int) -> Response:
         title, message = page_title(status), page_message(status)
     except Exception:  # noqa: BLE001 - choosing the language may need the database
         title, message = _UNTRANSLATED[status]
-    from livinglab.ops.tracing import request_id  # the id to quote, as on the friendly page
-
     page = _STATIC_PAGE.format(
         status=status, title=escape(title), message=escape(message), reference=request_id()
     )
