@@ -20,6 +20,21 @@ from livinglab.i18n import LANGUAGE_NAMES
 PASSWORD_HINT = _l("At least 10 characters. A few unrelated words make a strong password.")
 
 
+def new_password_field(label: str) -> PasswordField:
+    """A password a member chooses: the one length rule of every form that sets one."""
+    return PasswordField(
+        label, validators=[DataRequired(), Length(min=10, max=256)], description=PASSWORD_HINT
+    )
+
+
+def repeated_password_field(label: str, of: str) -> PasswordField:
+    """The same password typed again, compared with the field named ``of``."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(), EqualTo(of, message=_l("The two passwords differ."))],
+    )
+
+
 def _language_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("As my browser asks"))] + [
         SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
@@ -40,15 +55,8 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), Length(max=80)],
         description=_l("Your first name, a nickname or your full name: it is public."),
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(), Length(min=10, max=256)],
-        description=PASSWORD_HINT,
-    )
-    confirm_password = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
+    password = new_password_field(_l("Password"))
+    confirm_password = repeated_password_field(_l("Repeat the password"), "password")
     city = SelectField(
         _l("Partner city"),
         validators=[InputRequired(message=_l("Choose your partner city."))],
@@ -81,18 +89,8 @@ class ProfileForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=256)],
-        description=PASSWORD_HINT,
-    )
-    confirm_password = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(),
-            EqualTo("new_password", message=_l("The two passwords differ.")),
-        ],
-    )
+    new_password = new_password_field(_l("New password"))
+    confirm_password = repeated_password_field(_l("Repeat the new password"), "new_password")
 
 
 class RoleRequestForm(FlaskForm):

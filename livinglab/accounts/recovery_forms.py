@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, Length
 
-from livinglab.accounts.forms import PASSWORD_HINT
+from livinglab.accounts.forms import new_password_field, repeated_password_field
 
 
 def _stripped(value: str | None) -> str | None:
@@ -29,15 +29,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=256)],
-        description=PASSWORD_HINT,
-    )
-    confirm_password = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
+    password = new_password_field(_l("New password"))
+    confirm_password = repeated_password_field(_l("Repeat the new password"), "password")
 
 
 class ChangeEmailForm(FlaskForm):
