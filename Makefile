@@ -54,21 +54,20 @@ lock: python-check
 install: $(VENV)/.installed-run translations pdf-libs
 install-dev: $(VENV)/.installed-dev translations pdf-libs
 
-# The .mo files are built, never committed; a second's work, so it runs every time.
-translations: $(VENV)/.installed-run
-	$(BIN)/pybabel compile -d livinglab/translations
+# The .mo files are built, never committed; each again only when its catalogue changed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard livinglab/translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+livinglab/translations/%/LC_MESSAGES/messages.mo: livinglab/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed-run
+	@$(BIN)/pybabel compile -i $< -o $@ -l $* >/dev/null
 
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-run: db
-	@echo
-	@echo "  Culture and Heritage Living Lab: http://127.0.0.1:$(PORT)"
-	@$(FLASK) demo-accounts | sed 's/^/  /'
-	@$(FLASK) mail-info | sed 's/^/  /'
-	@echo
-	LIVINGLAB_THREADS=$(THREADS) LIVINGLAB_PUBLIC_URL=$${LIVINGLAB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/gunicorn --workers 1 --threads $(THREADS) --bind 127.0.0.1:$(PORT) wsgi:app
+# One process: it migrates, seeds an empty database with the demo, prints the demo accounts
+# and where mail goes, then serves with gunicorn (livinglab/ops/serve.py).
+run: install
+	LIVINGLAB_PUBLIC_URL=$${LIVINGLAB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) serve --port $(PORT) --threads $(THREADS)
 
 dev: db
 	$(FLASK) run --debug --port $(PORT)

@@ -17,6 +17,9 @@ def register_cli(app: Flask) -> None:
     from livinglab.mail.cli import register_mail_cli
 
     register_mail_cli(app)  # deliver-mail, mail-outbox, mail-info
+    from livinglab.ops.serve import register_serve_cli
+
+    register_serve_cli(app)  # serve: migrate, seed when empty, then gunicorn (make run)
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
