@@ -412,15 +412,17 @@ def test_the_cover_and_minutes_photos_are_served_as_public_as_the_event(
             db.session.scalar(sa.text("select attachment_id from event_attachment")),
         )
     )
+    page = client.get(f"/events/{meeting_id}").get_data(as_text=True)
     for ident in (cover_id, photo_id):
-        response = client.get(f"/events/{meeting_id}/files/{ident}/thumb")
+        assert f'src="/files/{ident}/' in page, "served by the uploads' one route"
+        response = client.get(f"/files/{ident}/thumb")
         assert (
             response.status_code == 200 and response.headers["X-Content-Type-Options"] == "nosniff"
         )
+        assert response.headers["Cache-Control"] == "private, max-age=3600", "public"
         response.close()
-    # Another event does not serve them.
-    other = created_id(create(rep_client, title="Other"))
-    assert client.get(f"/events/{other}/files/{cover_id}/thumb").status_code == 404
+    # No second way in: the event's own file addresses are gone.
+    assert client.get(f"/events/{meeting_id}/files/{cover_id}/thumb").status_code == 404
 
 
 # --- Changes, cancellation, reminders, feeds -------------------------------------------------
@@ -464,9 +466,9 @@ def test_reminders_are_sent_once_the_day_before(pavia, login_as, db_read, app):
     later = created_id(create(rep_client, title="Later"))
     member.post(f"/events/{later}/register")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["send-event-reminders"])
+    result = runner.invoke(args=["event-reminders"])
     assert result.exit_code == 0 and "Event reminders sent: 1." in result.output
-    again = runner.invoke(args=["send-event-reminders"])
+    again = runner.invoke(args=["event-reminders"])
     assert "Event reminders sent: 0." in again.output
     told = notes(db_read, user.id, "event_reminder")
     assert len(told) == 1 and told[0].link == f"/events/{meeting_id}"

@@ -66,8 +66,8 @@ def test_an_agenda_session_after_the_change_is_at_its_local_time(rep, db_read):
         f"/events/{meeting_id}/agenda",
         data={
             "title": "Monday",
-            "session_starts_at": "2027-03-29T09:30",
-            "session_ends_at": "2027-03-29T11:00",
+            "starts_at": "2027-03-29T09:30",
+            "ends_at": "2027-03-29T11:00",
         },
     )
     assert response.status_code == 302
@@ -77,8 +77,8 @@ def test_an_agenda_session_after_the_change_is_at_its_local_time(rep, db_read):
         f"/events/{meeting_id}/agenda",
         data={
             "title": "Too late",
-            "session_starts_at": "2027-03-30T09:30",
-            "session_ends_at": "2027-03-30T11:00",
+            "starts_at": "2027-03-30T09:30",
+            "ends_at": "2027-03-30T11:00",
         },
     )
     assert outside.status_code == 400

@@ -20,6 +20,7 @@ from livinglab.database import utcnow
 from livinglab.extensions import db
 from livinglab.meetings.models import Meeting, MeetingKind, Registration, RegistrationStatus
 from tests.conftest import PASSWORD, dispose, reset_database
+from tests.factories import members_accept_terms
 from tests.test_votes_concurrency import signed_in, storm
 
 MEMBERS = 14
@@ -79,6 +80,7 @@ def live(tmp_path_factory) -> Iterator[tuple[Flask, int, list[str]]]:
         )
         db.session.add(meeting)
         db.session.commit()
+        members_accept_terms()
         meeting_id = meeting.id
     try:
         yield app, meeting_id, emails

@@ -125,7 +125,7 @@ def test_search_triggers_survive_every_migration(app, db_read):
                 )
             )
         )
-        assert names == {"fts_challenge", "fts_idea", "fts_case_study"}
+        assert names == {"fts_challenge", "fts_idea", "fts_case_study", "fts_event"}
         return
     triggers = db_read(
         lambda: set(
@@ -136,5 +136,5 @@ def test_search_triggers_survive_every_migration(app, db_read):
             )
         )
     )
-    searched = ("challenge", "idea", "case_study")
+    searched = ("challenge", "idea", "case_study", "event")
     assert triggers == {f"{t}_fts_{op}" for t in searched for op in ("ai", "ad", "au")}

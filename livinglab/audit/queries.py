@@ -13,9 +13,11 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
+from livinglab import content
 from livinglab.accounts.models import User
 from livinglab.audit.labels import action_label
 from livinglab.audit.models import AuditEntry
+from livinglab.audit.services import subject_type
 from livinglab.cities.models import City
 from livinglab.extensions import db
 from livinglab.text import spreadsheet_safe
@@ -72,19 +74,22 @@ def known_actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by("action")))
 
 
-# The page of each kind of subject that has one: (endpoint, the argument naming the subject).
-_SUBJECT_PAGES = {
-    "challenge": ("challenges.show", "challenge_id"),
-    "idea": ("ideas.show", "idea_id"),
-    "pilot": ("pilots.show", "pilot_id"),
-    "user": ("members.member", "user_id"),
-    "comment": ("discussion.permalink", "comment_id"),
-}
+# Members are subjects without being content: their page is named here. Every kind of content
+# declares its own page in the registry (livinglab.content, ``page=``).
+_MEMBER_PAGE = ("members.member", "user_id")
+
+
+def _subject_page(name: str) -> tuple[str, str] | None:
+    """The page of a type of subject: the log names a subject by its model, the registry knows
+    each kind's model and page."""
+    if name == "user":
+        return _MEMBER_PAGE
+    return next((k.page for k in content.kinds() if subject_type(k.model) == name), None)
 
 
 def subject_link(entry: AuditEntry) -> str | None:
     """Where the entry's subject can be seen, if it has a page (the log's page asks, in a request)."""
-    page = _SUBJECT_PAGES.get(entry.subject_type)
+    page = _subject_page(entry.subject_type)
     if page is None or not entry.subject_id:
         return None
     endpoint, argument = page

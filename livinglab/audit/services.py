@@ -12,6 +12,11 @@ from livinglab.extensions import db
 replay_clock: ContextVar[datetime | None] = ContextVar("replay_clock", default=None)
 
 
+def subject_type(model: type) -> str:
+    """How the log names a kind of subject: its model's name (``Meeting`` is "meeting")."""
+    return model.__name__.lower()
+
+
 def record(
     actor: Any,
     action: str,
@@ -25,7 +30,7 @@ def record(
         created_at=replay_clock.get() or utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
-        subject_type=type(subject).__name__.lower(),
+        subject_type=subject_type(type(subject)),
         subject_id=getattr(subject, "id", None),
         city_id=city_id,
         details=details,

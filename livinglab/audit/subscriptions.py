@@ -116,8 +116,9 @@ def _idea_decided(idea: Any, *, actor: Any, city: Any, pilot: Any, reason: str) 
 
 
 @receivers.on(events.pilot_status_changing)
-def _pilot_status_changing(pilot: Any, *, actor: Any, previous: Any) -> None:
-    _record_move(actor, "pilot.status", pilot, pilot.city_id, state="status", previous=previous)
+def _pilot_status_changing(pilot: Any, *, actor: Any, previous: Any, reason: str = "") -> None:
+    move = {"state": "status", "previous": previous, "reason": reason}
+    _record_move(actor, "pilot.status", pilot, pilot.city_id, **move)
 
 
 @receivers.on(events.pilot_replicated)

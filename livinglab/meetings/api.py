@@ -4,9 +4,6 @@ of events (no personal data)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -19,23 +16,35 @@ from livinglab import policy
 from livinglab.api.core import BadInput, bp, created, listing, page_of, signed_in
 from livinglab.api.schema import filters, operation, payload, sent
 from livinglab.cities import queries as city_queries
+from livinglab.core.downloads import open_data
 from livinglab.database import utcnow
 from livinglab.errors import NotFound, require
 from livinglab.meetings import calendar, figures, queries, registrations, services
 from livinglab.meetings import schemas as s
-from livinglab.meetings.inputs import MeetingInput, current_input
+from livinglab.meetings.form_data import current_input
+from livinglab.meetings.inputs import MeetingInput
 from livinglab.meetings.models import Meeting, MeetingKind, RegistrationStatus
-from livinglab.text import spreadsheet_safe
 
 TAG = "events"
 FIELDS = set(s.EventFields.model_fields)
 
 
-def _out(meeting: Meeting) -> dict[str, Any]:
+def _out(meeting: Meeting, *, one: bool = False) -> dict[str, Any]:
+    """An event as this reader may see it; ``one`` (the event's own address) adds the
+    delegations the reader manages: every city's for an organiser, their own city's for a
+    representative."""
     user = current_user._get_current_object()
     mine = queries.registration_of(meeting.id, getattr(user, "id", None))
     shown = meeting.online_url and policy.can_see_online_link(user, meeting, mine)
-    return s.Event.of(meeting, online_url=meeting.online_url if shown else None).dump()
+    extra: dict[str, Any] = {"online_url": meeting.online_url if shown else None}
+    if one and policy.is_member(user) and policy.can_view_delegation(user, meeting, user.city_id):
+        groups = sorted(queries.delegations(meeting.id).values(), key=lambda d: d[0].city.name)
+        extra["delegations"] = [
+            s.Delegation.of(people[0].city, people)
+            for people in groups
+            if policy.can_view_delegation(user, meeting, people[0].city_id)
+        ]
+    return s.Event.of(meeting, **extra).dump()
 
 
 def _input(data: s.EventFields, base: MeetingInput | None = None) -> MeetingInput:
@@ -57,7 +66,9 @@ def list_events() -> Response:
         problems["when"] = _("Choose upcoming, past or all.")
     if problems:
         raise BadInput(_("Please correct the marked fields."), problems)
-    query = queries.meeting_listing(args.city, args.kind, args.when or "upcoming", full=True)
+    query = queries.meeting_listing(
+        args.city, args.kind, args.when or "upcoming", args.q, full=True
+    )
     return jsonify(listing(page_of(query, page_no, per_page), lambda m: _out(m)))
 
 
@@ -80,7 +91,7 @@ def create_event() -> Response:
 @bp.get("/events/<int:meeting_id>")
 @operation(_l("An event"), tag=TAG, out=s.Event)
 def get_event(meeting_id: int) -> Response:
-    return jsonify(_out(queries.load_meeting(meeting_id)))
+    return jsonify(_out(queries.load_meeting(meeting_id), one=True))
 
 
 @bp.patch("/events/<int:meeting_id>")
@@ -237,60 +248,6 @@ def personal_calendar() -> Response:
 
 # --- Open data ----------------------------------------------------------------------------
 
-EXPORT_HEAD = [
-    "id",
-    "title",
-    "kind",
-    "status",
-    "host_city",
-    "cohost_cities",
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "venue_name",
-    "online",
-    "spoken_languages",
-    "capacity",
-    "registered",
-    "attended",
-    "challenge_ids",
-    "idea_ids",
-    "pilot_ids",
-]
-
-
-def _export_rows() -> list[list[Any]]:
-    rows = []
-    for m in queries.feed_meetings_all():
-        numbers = figures.of(m)
-        ids = {
-            k: [link.target_id for link in m.links if link.target_type == k]
-            for k in ("challenge", "idea", "pilot")
-        }
-        rows.append(
-            [
-                m.id,
-                m.title,
-                m.kind.value,
-                m.status.value,
-                m.city.slug,
-                " ".join(sorted(c.slug for c in m.cohost_cities)),
-                m.local_start.isoformat(),
-                m.local_end.isoformat(),
-                m.timezone,
-                m.venue_name,
-                bool(m.online_url),
-                m.spoken_languages,
-                m.capacity if m.capacity is not None else "",
-                numbers.registered,
-                numbers.attended,
-                " ".join(map(str, ids["challenge"])),
-                " ".join(map(str, ids["idea"])),
-                " ".join(map(str, ids["pilot"])),
-            ]
-        )
-    return rows
-
 
 def _export_content(values: dict[str, str]) -> dict:
     if values["fmt"] == "csv":
@@ -306,19 +263,5 @@ def _export_content(values: dict[str, str]) -> dict:
     content=_export_content,
 )
 def export_events(fmt: str) -> Response:
-    rows = _export_rows()
-    if fmt == "json":
-        items = [dict(zip(EXPORT_HEAD, row, strict=True)) for row in rows]
-        body = json.dumps(
-            {"dataset": "events", "licence": "CC BY 4.0", "items": items}, ensure_ascii=False
-        )
-        return Response(body, mimetype="application/json")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEAD)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="events.csv"'},
-    )
+    head, rows = figures.export_rows()
+    return open_data("events", fmt, head, rows)

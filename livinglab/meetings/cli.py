@@ -1,11 +1,12 @@
-"""The events calendar's scheduled tasks, for cron or a systemd timer:
+"""The events calendar's scheduled tasks, for cron, a systemd timer or the periodic scheduler:
 
-    flask --app wsgi send-event-reminders   # hourly: a notification the day before
+    flask --app wsgi event-reminders        # hourly: a reminder the day before (notification
+                                            # and email), once per registration and start
     flask --app wsgi erase-event-answers    # daily: answers to the organisers' questions go
                                             # 30 days after each event's end
 
-Both are safe to run again and again: a reminder is sent once (its sent-at stamp), erased
-answers stay erased.
+Both are safe to run again and again: a reminder is recorded when it is sent, erased answers
+stay erased.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    @app.cli.command("send-event-reminders")
-    def send_event_reminders() -> None:
+    @app.cli.command("event-reminders")
+    def event_reminders() -> None:
         """Remind registered members of events starting within a day (once each)."""
-        from livinglab.meetings.registrations import send_reminders
+        from livinglab.database import utcnow
+        from livinglab.meetings.reminders import send_due_reminders
 
-        sent = send_reminders()
+        sent = send_due_reminders(utcnow())
         click.echo(f"Event reminders sent: {sent}.")
 
     @app.cli.command("erase-event-answers")

@@ -29,6 +29,12 @@ from livinglab.meetings.models import (
 )
 
 TWINNING_TITLE = "CultCities twinning event in Pavia"
+# The sessions where the cities' representatives spoke, by their cities.
+SPEAKERS = {
+    "Exchange of good practices, part 1": ("pavia", "coimbra"),
+    "Exchange of good practices, part 2": ("turku", "hildesheim"),
+    "Young people and heritage: an open discussion": ("iasi",),
+}
 ROME = ZoneInfo("Europe/Rome")
 
 TWINNING_DESCRIPTION = """The founding twinning event of the Culture and Heritage Living Lab.
@@ -212,6 +218,11 @@ def _twinning(cities: dict[str, City]) -> None:
             ends_at=_local(start + timedelta(days=day), end, ROME),
             room=room,
             guest_speakers=guests,
+            speakers=[
+                person
+                for slug in SPEAKERS.get(title, ())
+                if (person := _person(slug, "cityrep")) is not None
+            ],
         )
         for day, begin, end, title, room, guests in AGENDA
     ]

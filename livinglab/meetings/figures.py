@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from livinglab.accounts.models import User
 from livinglab.cities.models import City
 from livinglab.extensions import db
-from livinglab.meetings.models import Meeting, Registration, RegistrationStatus
+from livinglab.meetings.models import LINK_KINDS, Meeting, Registration, RegistrationStatus
+from livinglab.meetings.queries import feed_meetings_all
 
 
 @dataclass
@@ -91,3 +92,54 @@ def table(meeting: Meeting, numbers: Figures) -> tuple[list[str], list[list[Any]
     rows += [[meeting.id, "city", c.slug, n, a] for c, n, a in numbers.by_city]
     rows += [[meeting.id, "profile_kind", k, n, a] for k, n, a in numbers.by_kind]
     return head, rows
+
+
+EXPORT_HEAD = [
+    "id",
+    "title",
+    "kind",
+    "status",
+    "host_city",
+    "cohost_cities",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue_name",
+    "online",
+    "spoken_languages",
+    "capacity",
+    "registered",
+    "attended",
+    "challenge_ids",
+    "idea_ids",
+    "pilot_ids",
+]
+
+
+def export_rows() -> tuple[list[str], list[list[Any]]]:
+    """Every event for the open data: what it is, where and when, how many came; no person."""
+    rows = []
+    for m in feed_meetings_all():
+        numbers = of(m)
+        ids = {k: [link.target_id for link in m.links if link.target_type == k] for k in LINK_KINDS}
+        rows.append(
+            [
+                m.id,
+                m.title,
+                m.kind.value,
+                m.status.value,
+                m.city.slug,
+                " ".join(sorted(c.slug for c in m.cohost_cities)),
+                m.local_start.isoformat(),
+                m.local_end.isoformat(),
+                m.timezone,
+                m.venue_name,
+                bool(m.online_url),
+                m.spoken_languages,
+                m.capacity if m.capacity is not None else "",
+                numbers.registered,
+                numbers.attended,
+                *(" ".join(map(str, ids[k])) for k in LINK_KINDS),
+            ]
+        )
+    return EXPORT_HEAD, rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -20,19 +20,32 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from livinglab import content
+from livinglab.accounts.directory import members_by_ids
+from livinglab.accounts.models import User
 from livinglab.cities.models import City
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Invalid
 from livinglab.extensions import db
 from livinglab.i18n import supported
-from livinglab.meetings.models import MeetingKind
+from livinglab.meetings.models import LINK_KINDS, MeetingKind
 
-LIMITS = {"title": 160, "description": 20_000, "venue_name": 160, "venue_address": 300}
+# Each text field: its limit, and whether it is required.
+LIMITS = {
+    "title": (160, True),
+    "description": (20_000, True),
+    "venue_name": (160, False),
+    "venue_address": (300, False),
+}
+AGENDA_LIMITS = {
+    "title": (200, True),
+    "room": (160, False),
+    "description": (2000, False),
+    "guest_speakers": (1000, False),
+}
 URL_LIMIT = 500
 MAX_CAPACITY = 100_000
 MAX_LINKS = 30
-LINK_KINDS = ("challenge", "idea", "pilot")
 # Times further away than this are typing mistakes, not plans.
 HORIZON = timedelta(days=3650)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -64,13 +77,41 @@ class MeetingInput:
 
 @dataclass
 class AgendaInput:
+    """A session of the agenda, its times local to the event's zone."""
+
     title: Any = ""
     starts_at: Any = ""
     ends_at: Any = ""
     room: Any = ""
     description: Any = ""
-    guest_speakers: Any = ""
-    speaker_ids: list[Any] = field(default_factory=list)
+    guest_speakers: Any = ""  # one name per line
+    speaker_ids: list[Any] = field(default_factory=list)  # members
+    challenge_ids: list[Any] = field(default_factory=list)
+    idea_ids: list[Any] = field(default_factory=list)
+    pilot_ids: list[Any] = field(default_factory=list)
+
+
+def too_long(limit: int) -> Any:
+    return lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", limit)
+
+
+def refuse(name: str, message: Any) -> NoReturn:
+    """A problem with one field: its message, shown at the field."""
+    raise Invalid(message, {name: message})
+
+
+def texts(data: Any, limits: dict[str, tuple[int, bool]], errors: dict[str, Any]) -> dict[str, str]:
+    """The stripped texts ``limits`` names; an empty required one, or one too long, puts its
+    message into ``errors`` (every field is reported at once)."""
+    clean: dict[str, str] = {}
+    for name, (limit, required) in limits.items():
+        value = _text(getattr(data, name))
+        if required and not value:
+            errors[name] = _l("This field is required.")
+        elif len(value) > limit:
+            errors[name] = too_long(limit)
+        clean[name] = value
+    return clean
 
 
 def zone_named(name: Any) -> ZoneInfo | None:
@@ -142,7 +183,7 @@ def ids_of(values: Iterable[Any], name: str, errors: dict[str, Any]) -> list[int
     return found
 
 
-def linked_items(data: MeetingInput, errors: dict[str, Any]) -> list[tuple[str, int]]:
+def linked_items(data: MeetingInput | AgendaInput, errors: dict[str, Any]) -> list[tuple[str, int]]:
     """The challenges, ideas and pilots the event advances: each must exist and be public."""
     links: list[tuple[str, int]] = []
     for kind_name in LINK_KINDS:
@@ -186,16 +227,7 @@ def online_link(value: Any, errors: dict[str, Any]) -> str:
 def validated(data: MeetingInput) -> dict[str, Any]:
     """The clean values of an event, or ``Invalid`` naming every wrong field."""
     errors: dict[str, Any] = {}
-    clean: dict[str, Any] = {}
-    for name, limit in LIMITS.items():
-        value = _text(getattr(data, name))
-        if not value and name in ("title", "description"):
-            errors[name] = _l("This field is required.")
-        elif len(value) > limit:
-            errors[name] = lazy_ngettext(
-                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
-            )
-        clean[name] = value
+    clean: dict[str, Any] = texts(data, LIMITS, errors)
     try:
         clean["kind"] = MeetingKind(data.kind)
     except ValueError:
@@ -255,71 +287,33 @@ def validated(data: MeetingInput) -> dict[str, Any]:
     return clean
 
 
+def _speakers(values: Iterable[Any], errors: dict[str, Any]) -> list[User]:
+    """The members named as speakers: each an account that is neither deleted nor suspended."""
+    ids = ids_of(values, "speaker_ids", errors)
+    found = members_by_ids(ids)
+    if len(found) != len(ids):
+        errors["speaker_ids"] = _l("Choose speakers among the members.")
+    return found
+
+
 def validated_agenda(data: AgendaInput, meeting: Any) -> dict[str, Any]:
-    """An agenda session: within the event's days, in the event's time zone."""
+    """An agenda session: within the event's days, in the event's time zone; its speakers
+    (members, and guests named one per line) and the items it is about."""
     errors: dict[str, Any] = {}
-    clean: dict[str, Any] = {}
-    for name, limit, required in (
-        ("title", 200, True),
-        ("room", 160, False),
-        ("description", 2000, False),
-        ("guest_speakers", 1000, False),
-    ):
-        value = _text(getattr(data, name))
-        if required and not value:
-            errors[name] = _l("This field is required.")
-        elif len(value) > limit:
-            errors[name] = lazy_ngettext(
-                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
-            )
-        clean[name] = value
-    starts = local_to_utc(data.starts_at, meeting.zone, "session_starts_at", errors)
-    ends = local_to_utc(data.ends_at, meeting.zone, "session_ends_at", errors)
+    clean: dict[str, Any] = texts(data, AGENDA_LIMITS, errors)
+    starts = local_to_utc(data.starts_at, meeting.zone, "starts_at", errors)
+    ends = local_to_utc(data.ends_at, meeting.zone, "ends_at", errors)
     if starts and ends:
         if ends <= starts:
-            errors["session_ends_at"] = _l("The end must come after the start.")
+            errors["ends_at"] = _l("The end must come after the start.")
         elif starts < meeting.starts_at or ends > meeting.ends_at:
-            errors["session_starts_at"] = _l("A session takes place within the event's times.")
+            errors["starts_at"] = _l("A session takes place within the event's times.")
     clean["starts_at"], clean["ends_at"] = starts, ends
-    clean["speaker_ids"] = ids_of(data.speaker_ids, "speaker_ids", errors)
+    clean["guest_speakers"] = "\n".join(
+        line.strip() for line in clean["guest_speakers"].splitlines() if line.strip()
+    )
+    clean["speakers"] = _speakers(data.speaker_ids, errors)
+    clean["links"] = linked_items(data, errors)
     if errors:
         raise Invalid(_l("Please correct the marked fields."), errors)
     return clean
-
-
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def current_input(meeting: Any) -> MeetingInput:
-    """A saved event as input, its times in its own zone: what an edit starts from (the form's
-    fields, or the fields a PATCH does not send)."""
-    zone = meeting.zone
-
-    def local(moment: datetime | None) -> str | None:
-        return moment.astimezone(zone).strftime(LOCAL_FORMAT) if moment else None
-
-    links: dict[str, list[Any]] = {kind: [] for kind in LINK_KINDS}
-    for link in meeting.links:
-        if link.role == "advances" and not link.session_id:
-            links[link.target_type].append(link.target_id)
-    return MeetingInput(
-        title=meeting.title,
-        description=meeting.description,
-        kind=meeting.kind.value,
-        language=meeting.language,
-        host_city=meeting.city.slug,
-        cohost_cities=[c.slug for c in meeting.cohost_cities],
-        timezone=meeting.timezone,
-        starts_at=local(meeting.starts_at),
-        ends_at=local(meeting.ends_at),
-        venue_name=meeting.venue_name,
-        venue_address=meeting.venue_address,
-        online_url=meeting.online_url,
-        spoken_languages=meeting.languages,
-        capacity=meeting.capacity,
-        registration_opens_at=local(meeting.registration_opens_at),
-        registration_closes_at=local(meeting.registration_closes_at),
-        challenge_ids=links["challenge"],
-        idea_ids=links["idea"],
-        pilot_ids=links["pilot"],
-    )

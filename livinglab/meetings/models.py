@@ -22,6 +22,10 @@ from livinglab.uploads.models import Attachment
 
 # Registrants' answers to the organisers' questions are erased this long after the end.
 ANSWERS_KEPT = timedelta(days=30)
+# What an event (or one of its sessions) may name: the challenges, ideas and pilots it advances.
+LINK_KINDS = ("challenge", "idea", "pilot")
+# A column only the member of its row's ``user_id`` may read in a data export.
+PERSONAL = {"personal_of": "user_id"}
 
 
 class MeetingKind(StrEnum):
@@ -216,8 +220,9 @@ class Registration(ModelBase):
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Questions for the organisers: erased ANSWERS_KEPT after the event ends.
-    dietary_needs: Mapped[str | None] = mapped_column(sa.String(500))
-    accessibility_needs: Mapped[str | None] = mapped_column(sa.String(500))
+    # Their member's alone: a data export shows them to nobody else (livinglab.privacy).
+    dietary_needs: Mapped[str | None] = mapped_column(sa.String(500), info=PERSONAL)
+    accessibility_needs: Mapped[str | None] = mapped_column(sa.String(500), info=PERSONAL)
     answers_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What the registration's QR code opens for an organiser at the door.
     check_in_code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -225,7 +230,6 @@ class Registration(ModelBase):
     checked_in_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
@@ -296,3 +300,16 @@ class CalendarKey(ModelBase):
     )
     secret: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingReminder(ModelBase):
+    """A reminder sent: one per registration and start time, so a reminder is never sent twice,
+    and an event moved to another day is announced again for its new start."""
+
+    __tablename__ = "event_reminder"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,14 +1,16 @@
 """What an event's page shows, for the faces that render it (the page itself, and the forms
-that send the member back to it with their errors), and what the event form offers to link.
-Not a face: it registers no route."""
+that send the member back to it with their errors), what the forms offer to link, and how an
+organiser's form is answered. Not a face: it registers no route."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -17,6 +19,7 @@ from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.database import utcnow
 from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import target_of
+from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import is_following
 from livinglab.ideas.models import Idea
@@ -24,8 +27,11 @@ from livinglab.meetings import figures, queries
 from livinglab.meetings.kinds import KIND_NAME
 from livinglab.meetings.models import Meeting, RegistrationStatus
 from livinglab.pilots.models import Pilot
+from livinglab.web.helpers import enforce, on_refusal_redirect
 
 SHOW = "meetings/show.html"
+# What an organiser's form page renders again with its errors: (event id, errors, status).
+ErrorPage = Callable[[int, dict[str, dict[str, str]], int], ResponseReturnValue]
 
 
 def agenda_by_day(meeting: Meeting) -> list[tuple[Any, list[Any]]]:
@@ -34,6 +40,22 @@ def agenda_by_day(meeting: Meeting) -> list[tuple[Any, list[Any]]]:
     for item in meeting.agenda:
         days.setdefault(item.starts_at.astimezone(meeting.zone).date(), []).append(item)
     return list(days.items())
+
+
+def sessions_of(meeting: Meeting, reader: Any) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The agenda by local day: each session with the items it is about that this reader
+    may see (loaded once for the whole agenda)."""
+    linked = queries.linked_items(meeting, reader, sessions=True)
+    return [
+        (
+            day,
+            [
+                {"item": item, "links": [x for x in linked if x["link"].session_id == item.id]}
+                for item in items
+            ],
+        )
+        for day, items in agenda_by_day(meeting)
+    ]
 
 
 def show_context(
@@ -49,7 +71,7 @@ def show_context(
     return {
         "meeting": meeting,
         "now": now,
-        "agenda_days": agenda_by_day(meeting),
+        "agenda_days": sessions_of(meeting, user),
         "advances": queries.linked_items(meeting, user, role="advances"),
         "outcomes": queries.linked_items(meeting, user, role="outcome"),
         "mine": mine,
@@ -106,3 +128,37 @@ def linkable_items() -> dict[str, list[tuple[int, str]]]:
             if i in found and kind.visible_to(None, found[i])  # type: ignore[union-attr]
         ]
     return choices
+
+
+def valid_form() -> None:
+    """A form that is not this site's (no valid CSRF token) is a bad request."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+def organiser_action(
+    meeting_id: int,
+    action: Callable[[Meeting], Any],
+    message: str,
+    *,
+    back: str,
+    form_key: str,
+    page: ErrorPage | None = None,
+) -> ResponseReturnValue:
+    """Answers an organiser's form: the policy first (refused as such), then ``action``.
+    Invalid input shows the form's page again (the event's page unless ``page`` says) with a
+    message at each field, nothing written; success goes ``back`` with ``message``."""
+    meeting = queries.load_meeting(meeting_id)
+    enforce(policy.can_manage_meeting(current_user, meeting))
+    valid_form()
+    on_refusal_redirect(back)
+    try:
+        action(meeting)
+    except ServiceError as error:
+        if error.status not in (400, 413):
+            raise
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return (page or render_show)(meeting_id, {form_key: field_errors(error)}, error.status)
+    flash(message, "success")
+    return redirect(back)

@@ -4,32 +4,24 @@ outcomes, and the participation figures as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
+from livinglab.core.downloads import csv_download
 from livinglab.database import utcnow
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.meetings import figures, queries, registrations, services
 from livinglab.meetings.models import Meeting, RegistrationStatus
-from livinglab.meetings.pages import field_errors, render_show
+from livinglab.meetings.pages import field_errors, organiser_action, render_show, valid_form
 from livinglab.meetings.qr import qr_svg
-from livinglab.text import spreadsheet_safe
 from livinglab.web.helpers import enforce, on_refusal_redirect
 
 bp = Blueprint("meeting_participation", __name__)
-
-
-def _valid_form() -> None:
-    if not FlaskForm().validate_on_submit():
-        abort(400)
 
 
 def _page(meeting_id: int, anchor: str = "") -> str:
@@ -50,7 +42,7 @@ def _registered_message(status: RegistrationStatus, position: int) -> str:
 @login_required
 def register(meeting_id: int):
     meeting = queries.load_meeting(meeting_id)
-    _valid_form()
+    valid_form()
     # Refused (full window, twice): the event's page with the reason, nothing written.
     on_refusal_redirect(_page(meeting_id, "#registration"))
     try:
@@ -75,7 +67,7 @@ def register(meeting_id: int):
 @login_required
 def cancel_own(meeting_id: int):
     meeting = queries.load_meeting(meeting_id)
-    _valid_form()
+    valid_form()
     on_refusal_redirect(_page(meeting_id, "#registration"))
     mine = queries.registration_of(meeting.id, current_user.id)
     if mine is None:
@@ -92,7 +84,7 @@ def cancel_registration(meeting_id: int, registration_id: int):
     meeting = queries.load_meeting(meeting_id)
     registration = queries.registration_by_id(meeting, registration_id)
     enforce(policy.can_cancel_registration(current_user, meeting, registration))
-    _valid_form()
+    valid_form()
     back = request.form.get("back") == "delegation"
     target = url_for(".delegation", meeting_id=meeting_id) if back else _page(meeting_id)
     on_refusal_redirect(target)
@@ -134,7 +126,7 @@ def delegation(meeting_id: int):
     enforce(verdict)
     if request.method == "GET":
         return _delegation_page(meeting)
-    _valid_form()
+    valid_form()
     on_refusal_redirect(url_for(".delegation", meeting_id=meeting_id))
     try:
         added = registrations.register_delegation(
@@ -214,7 +206,7 @@ def check_in(meeting_id: int, registration_id: int):
     meeting = queries.load_meeting(meeting_id)
     enforce(policy.can_check_in(current_user, meeting))
     registration = queries.registration_by_id(meeting, registration_id)
-    _valid_form()
+    valid_form()
     q = request.form.get("q", "")
     back = url_for(".check_in_list", meeting_id=meeting_id, q=q or None)
     on_refusal_redirect(back)
@@ -249,39 +241,40 @@ def check_in_code(meeting_id: int, code: str):
 # --- After: the minutes, their outcomes, the figures --------------------------------------
 
 
-def _organiser_act(meeting_id: int, form_key: str, action, message: str):
-    meeting = queries.load_meeting(meeting_id)
-    enforce(policy.can_manage_meeting(current_user, meeting))
-    _valid_form()
-    on_refusal_redirect(_page(meeting_id, "#record"))
-    try:
-        action(meeting)
-    except ServiceError as error:
-        if error.status not in (400, 413):
-            raise
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_show(meeting_id, {form_key: field_errors(error)}, error.status)
-    flash(message, "success")
-    return redirect(_page(meeting_id, "#record"))
+def _record_action(meeting_id: int, form_key: str, action, message: str):
+    return organiser_action(
+        meeting_id, action, message, back=_page(meeting_id, "#record"), form_key=form_key
+    )
 
 
 @bp.post("/events/<int:meeting_id>/minutes")
 @login_required
 def save_minutes(meeting_id: int):
-    files = [f for f in request.files.getlist("files") if f.filename]
-    return _organiser_act(
+    return _record_action(
         meeting_id,
         "minutes",
-        lambda m: services.save_minutes(current_user, m, request.form.get("minutes", ""), files),
+        lambda m: services.save_minutes(
+            current_user, m, request.form.get("minutes", ""), request.files.getlist("files")
+        ),
         _("The minutes are saved."),
+    )
+
+
+@bp.post("/events/<int:meeting_id>/files/<int:attachment_id>/delete")
+@login_required
+def remove_file(meeting_id: int, attachment_id: int):
+    return _record_action(
+        meeting_id,
+        "minutes",
+        lambda m: services.remove_file(current_user, m, attachment_id),
+        _("The file is removed from the minutes."),
     )
 
 
 @bp.post("/events/<int:meeting_id>/outcomes")
 @login_required
 def link_outcome(meeting_id: int):
-    return _organiser_act(
+    return _record_action(
         meeting_id,
         "outcome",
         lambda m: services.link_outcome(current_user, m, request.form.get("outcome", "")),
@@ -292,7 +285,7 @@ def link_outcome(meeting_id: int):
 @bp.post("/events/<int:meeting_id>/outcomes/<int:link_id>/delete")
 @login_required
 def unlink_outcome(meeting_id: int, link_id: int):
-    return _organiser_act(
+    return _record_action(
         meeting_id,
         "outcome",
         lambda m: services.unlink_outcome(current_user, m, link_id),
@@ -305,14 +298,4 @@ def figures_csv(meeting_id: int):
     """The participation figures (counts only, no names), as an EU report asks for them."""
     meeting = queries.load_meeting(meeting_id)
     head, rows = figures.table(meeting, figures.of(meeting))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(head)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="event-{meeting.id}-participation.csv"'
-        },
-    )
+    return csv_download(head, rows, f"event-{meeting.id}-participation.csv")

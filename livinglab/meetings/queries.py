@@ -5,7 +5,7 @@ participation figures."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from livinglab.errors import NotFound
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.meetings.models import (
+    LINK_KINDS,
     AgendaItem,
     CalendarKey,
     Meeting,
@@ -31,8 +32,11 @@ from livinglab.meetings.models import (
     RegistrationStatus,
     meeting_cohost,
 )
+from livinglab.search.services import matching_ids
 
-FILTERS = ("city", "kind", "when")
+FILTERS = ("city", "kind", "when", "q")
+# How far back a calendar feed reaches.
+FEED_PAST = timedelta(days=366)
 
 # What an event's page, its discussion, the policy and the feeds read: loaded up front.
 MEETING_EAGER = (
@@ -80,13 +84,23 @@ def _linked_to(kind: str, ident: int) -> sa.ColumnElement[bool]:
 
 
 def meeting_listing(
-    city: str = "", kind: str = "", when: str = "upcoming", *, full: bool = False
+    city: str = "",
+    kind: str = "",
+    when: str = "upcoming",
+    q: str = "",
+    *,
+    full: bool = False,
+    newest_first: bool = False,
 ) -> sa.Select:
     """Events: ``upcoming`` (not ended yet, soonest first), ``past`` (latest first) or ``all``
-    (by start). An unknown filter value filters nothing (the API refuses one first). ``full``
-    loads what a whole event reads (the API's answers), else what a card shows."""
+    (by start; the latest first with ``newest_first``), holding every word of ``q`` (title,
+    description, venue, minutes). An unknown filter value filters nothing (the API refuses one
+    first). ``full`` loads what a whole event reads (the API's answers), else what a card shows."""
     now = utcnow()
     query = sa.select(Meeting).options(*(MEETING_EAGER if full else LISTING_EAGER))
+    found = matching_ids("event", q)
+    if found is not None:
+        query = query.where(Meeting.id.in_(found))
     if city:
         city_id = db.session.scalar(sa.select(City.id).where(City.slug == city))
         query = query.where(_hosted_by(city_id or 0))
@@ -96,7 +110,7 @@ def meeting_listing(
         query = query.where(Meeting.ends_at <= now)
         ascending = False
     elif when == "all":
-        ascending = True
+        ascending = not newest_first
     else:
         query = query.where(Meeting.ends_at > now)
         ascending = True
@@ -128,11 +142,9 @@ def upcoming(
 
 def feed_meetings(*, city_id: int | None = None, user_id: int | None = None) -> list[Meeting]:
     """What a calendar feed holds: a year back and everything ahead, with their agendas."""
-    from datetime import timedelta
-
     query = (
         sa.select(Meeting)
-        .where(Meeting.ends_at > utcnow() - timedelta(days=366))
+        .where(Meeting.ends_at > utcnow() - FEED_PAST)
         .options(*MEETING_EAGER)
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(500)
@@ -167,26 +179,24 @@ def registration_of(meeting_id: int, user_id: int | None) -> Registration | None
     )
 
 
-def registration_by_id(meeting: Meeting, registration_id: int) -> Registration:
+def _registration_where(meeting: Meeting, *where: sa.ColumnElement[bool]) -> Registration:
+    """One registration of this event (another event's is not found), with its person."""
     found = db.session.scalar(
         sa.select(Registration)
-        .where(Registration.id == registration_id, Registration.event_id == meeting.id)
+        .where(Registration.event_id == meeting.id, *where)
         .options(selectinload(Registration.user), selectinload(Registration.city))
     )
     if found is None:
         raise NotFound()
     return found
+
+
+def registration_by_id(meeting: Meeting, registration_id: int) -> Registration:
+    return _registration_where(meeting, Registration.id == registration_id)
 
 
 def registration_by_code(meeting: Meeting, code: str) -> Registration:
-    found = db.session.scalar(
-        sa.select(Registration)
-        .where(Registration.check_in_code == code, Registration.event_id == meeting.id)
-        .options(selectinload(Registration.user), selectinload(Registration.city))
-    )
-    if found is None:
-        raise NotFound()
-    return found
+    return _registration_where(meeting, Registration.check_in_code == code)
 
 
 def my_registrations(user_id: int, *, upcoming_only: bool = False) -> list[Registration]:
@@ -232,15 +242,37 @@ def delegation(meeting_id: int, city_id: int) -> list[Registration]:
     return [r for r in registrations(meeting_id) if r.in_delegation and r.city_id == city_id]
 
 
+def delegations(meeting_id: int) -> dict[int, list[Registration]]:
+    """Every city's delegation (registered or waiting), by city id, each by name."""
+    by_city: dict[int, list[Registration]] = {}
+    for registration in registrations(meeting_id):
+        if registration.in_delegation:
+            by_city.setdefault(registration.city_id, []).append(registration)
+    return by_city
+
+
+def _active_members() -> sa.Select:
+    return (
+        sa.select(User)
+        .where(User.deleted_at.is_(None), User.suspended_at.is_(None))
+        .order_by(sa.func.lower(User.stored_name), User.id)
+        .limit(1000)
+    )
+
+
 def city_members(city_id: int) -> list[User]:
     """The members a representative may put in their delegation."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.city_id == city_id, User.deleted_at.is_(None), User.suspended_at.is_(None))
-            .order_by(sa.func.lower(User.stored_name))
-            .limit(1000)
-        )
+    return list(db.session.scalars(_active_members().where(User.city_id == city_id)))
+
+
+def speaker_choices() -> list[tuple[City, list[User]]]:
+    """The members an agenda may name as speakers, by city then name."""
+    cities = {c.id: c for c in db.session.scalars(sa.select(City))}
+    by_city: dict[int, list[User]] = {}
+    for member in db.session.scalars(_active_members()):
+        by_city.setdefault(member.city_id, []).append(member)
+    return sorted(
+        ((cities[i], members) for i, members in by_city.items()), key=lambda row: row[0].name
     )
 
 
@@ -275,12 +307,19 @@ def waiting_position(registration: Registration) -> int:
     return (ahead or 0) + 1
 
 
-def linked_items(meeting: Meeting, reader: Any, role: str | None = None) -> list[dict[str, Any]]:
+def linked_items(
+    meeting: Meeting, reader: Any, role: str | None = None, *, sessions: bool = False
+) -> list[dict[str, Any]]:
     """The challenges, ideas and pilots an event names that this reader may see, loaded once
-    per kind through the content registry."""
-    wanted = [link for link in meeting.links if role is None or link.role == role]
+    per kind through the content registry: the event's own links, or (``sessions``) those of
+    its agenda's sessions."""
+    wanted = [
+        link
+        for link in meeting.links
+        if (role is None or link.role == role) and (link.session_id is not None) == sessions
+    ]
     shown: list[dict[str, Any]] = []
-    for kind_name in ("challenge", "idea", "pilot"):
+    for kind_name in LINK_KINDS:
         ids = [link.target_id for link in wanted if link.target_type == kind_name]
         kind = content.get(kind_name)
         if not ids or kind is None:
@@ -305,8 +344,6 @@ def linked_items(meeting: Meeting, reader: Any, role: str | None = None) -> list
 def outcome_candidates(meeting: Meeting, reader: Any) -> list[dict[str, Any]]:
     """Challenges and ideas made since the event was announced (at it, or since), newest
     first, for the organisers to name in the minutes."""
-    from datetime import timedelta
-
     since = min(meeting.created_at, meeting.starts_at - timedelta(days=1))
     found: list[dict[str, Any]] = []
     for kind_name, model in (("challenge", Challenge), ("idea", Idea)):

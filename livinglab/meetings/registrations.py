@@ -1,6 +1,7 @@
 """Seats at an event: one's own registration, a city's delegation, cancellations that give the
 freed seat to the first on the waiting list (in the same transaction), check-in at the door,
-and the scheduled tasks (reminders the day before, answers erased 30 days after the end).
+a member's calendar address, and what time and accounts take away (answers erased 30 days
+after the end, a deleted member's seats freed). Reminders: livinglab.meetings.reminders.
 
 Seats are given in the order people asked for them (``queued_at``), one event at a time.
 """
@@ -8,7 +9,6 @@ Seats are given in the order people asked for them (``queued_at``), one event at
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,11 +21,11 @@ from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, NotFound, require
 from livinglab.extensions import db
 from livinglab.meetings import inputs, queries, signals
+from livinglab.meetings.inputs import refuse, too_long
 from livinglab.meetings.models import (
     ANSWERS_KEPT,
     CalendarKey,
     Meeting,
-    MeetingStatus,
     Registration,
     RegistrationStatus,
 )
@@ -35,13 +35,12 @@ GUEST_NAME_LIMIT = 120
 MAX_DELEGATION = 50
 
 
-def _announce(meeting: Meeting, what: str, **params: Any) -> None:
+def announce(meeting: Meeting, what: str, *, seats: bool = False) -> None:
+    """Commits the action, then tells the event's open pages what changed (and, with
+    ``seats``, how many seats are taken and waited for now)."""
     events.commit()
+    params = queries.seat_counts(meeting.id) if seats else {}
     signals.meeting_updated.send(meeting, what=what, params=params)
-
-
-def _counts(meeting: Meeting) -> dict[str, int]:
-    return queries.seat_counts(meeting.id)
 
 
 # --- Seats --------------------------------------------------------------------------------
@@ -91,10 +90,7 @@ def promote(meeting: Meeting) -> list[Registration]:
 def _answer(value: Any, name: str) -> str | None:
     text = value.strip() if isinstance(value, str) else ""
     if len(text) > ANSWER_LIMIT:
-        message = lazy_ngettext(
-            "Use at most %(num)d character.", "Use at most %(num)d characters.", ANSWER_LIMIT
-        )
-        raise Invalid(message, {name: message})
+        refuse(name, too_long(ANSWER_LIMIT))
     return text or None
 
 
@@ -146,7 +142,7 @@ def register(
     )
     registration.dietary_needs, registration.accessibility_needs = answers
     events.send(signals.registration_added, meeting, registration=registration, actor=user)
-    _announce(meeting, "registrations", **_counts(meeting))
+    announce(meeting, "registrations", seats=True)
     return registration
 
 
@@ -157,12 +153,14 @@ def _guests(text: Any) -> list[str]:
         if not name:
             continue
         if len(name) > GUEST_NAME_LIMIT:
-            message = lazy_ngettext(
-                "A name has at most %(num)d character.",
-                "A name has at most %(num)d characters.",
-                GUEST_NAME_LIMIT,
+            refuse(
+                "guests",
+                lazy_ngettext(
+                    "A name has at most %(num)d character.",
+                    "A name has at most %(num)d characters.",
+                    GUEST_NAME_LIMIT,
+                ),
             )
-            raise Invalid(message, {"guests": message})
         if name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
@@ -180,31 +178,33 @@ def register_delegation(
         raise Invalid(_l("Please correct the marked fields."), errors)
     guests = _guests(guest_names)
     if not ids and not guests:
-        message = _l("Choose members of your city or name guests.")
-        raise Invalid(message, {"members": message})
+        refuse("members", _l("Choose members of your city or name guests."))
     members = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
     outsiders = [
         members[i].display_name for i in ids if i in members and members[i].city_id != user.city_id
     ]
     if any(i not in members for i in ids) or outsiders:
-        message = _l(
-            "Only members of %(city)s can be in its delegation: %(names)s.",
-            city=user.city.name,
-            names=", ".join(outsiders) or _l("unknown member"),
+        refuse(
+            "members",
+            _l(
+                "Only members of %(city)s can be in its delegation: %(names)s.",
+                city=user.city.name,
+                names=", ".join(outsiders) or _l("unknown member"),
+            ),
         )
-        raise Invalid(message, {"members": message})
     if any(not members[i].is_active for i in ids):
-        message = _l("A suspended or deleted account cannot be registered.")
-        raise Invalid(message, {"members": message})
+        refuse("members", _l("A suspended or deleted account cannot be registered."))
     current = queries.delegation(meeting.id, user.city_id)
     taken_guests = {r.guest_name.casefold() for r in current if r.guest_name}
     if len(current) + len(ids) + len(guests) > MAX_DELEGATION:
-        message = lazy_ngettext(
-            "A delegation has at most %(num)d person.",
-            "A delegation has at most %(num)d people.",
-            MAX_DELEGATION,
+        refuse(
+            "members",
+            lazy_ngettext(
+                "A delegation has at most %(num)d person.",
+                "A delegation has at most %(num)d people.",
+                MAX_DELEGATION,
+            ),
         )
-        raise Invalid(message, {"members": message})
     lock(meeting)
     added: list[Registration] = []
     for member_id in ids:
@@ -237,7 +237,7 @@ def register_delegation(
         )
     for registration in added:
         events.send(signals.registration_added, meeting, registration=registration, actor=user)
-    _announce(meeting, "registrations", **_counts(meeting))
+    announce(meeting, "registrations", seats=True)
     return added
 
 
@@ -263,7 +263,7 @@ def cancel_registration(
         actor=user,
         promoted=promoted,
     )
-    _announce(meeting, "registrations", **_counts(meeting))
+    announce(meeting, "registrations", seats=True)
     return promoted
 
 
@@ -275,7 +275,7 @@ def check_in(user: Any, meeting: Meeting, registration: Registration, present: b
         raise Conflict(_l("Only people with a seat are checked in; this one has none."))
     registration.checked_in_at = utcnow() if present else None
     registration.checked_in_by_id = user.id if present else None
-    _announce(meeting, "attendance")
+    announce(meeting, "attendance")
 
 
 # --- Calendar addresses, reminders, erasure -----------------------------------------------
@@ -291,36 +291,6 @@ def renew_calendar_key(user: Any) -> str:
         row.secret, row.created_at = secret, utcnow()
     db.session.commit()
     return secret
-
-
-def send_reminders(now: Any = None) -> int:
-    """Tells confirmed members, once, that their event starts within a day. Run it every hour
-    (or every day): the sent-at stamp makes a second run send nothing again."""
-    now = now or utcnow()
-    due = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .join(Meeting, Registration.event_id == Meeting.id)
-            .where(
-                Registration.status == RegistrationStatus.confirmed,
-                Registration.user_id.is_not(None),
-                Registration.reminder_sent_at.is_(None),
-                Meeting.status == MeetingStatus.scheduled,
-                Meeting.starts_at > now,
-                Meeting.starts_at <= now + timedelta(days=1),
-            )
-            .order_by(Registration.event_id, Registration.id)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    by_meeting: dict[int, list[Registration]] = {}
-    for registration in due:
-        registration.reminder_sent_at = now
-        by_meeting.setdefault(registration.event_id, []).append(registration)
-    for meeting in queries.load_many(list(by_meeting)).values():
-        events.send(signals.reminders_due, meeting, registrations=by_meeting[meeting.id])
-    events.commit()
-    return len(due)
 
 
 def erase_expired_answers(now: Any = None) -> int:
@@ -344,9 +314,11 @@ def erase_expired_answers(now: Any = None) -> int:
 
 
 def forget_member(user: Any) -> list[Registration]:
-    """An account deleted: its answers go, its seats at events to come are freed (and given
-    to the waiting list). Runs inside the deletion's transaction; returns who got a seat."""
+    """An account deleted: its answers and its calendar address go, its seats at events to come
+    are freed (and given to the waiting list); its past seats stay, counted in the figures
+    under "Former member". Runs inside the deletion's transaction; returns who got a seat."""
     now = utcnow()
+    db.session.execute(sa.delete(CalendarKey).where(CalendarKey.user_id == user.id))
     promoted: list[Registration] = []
     rows = list(db.session.scalars(sa.select(Registration).where(Registration.user_id == user.id)))
     upcoming = queries.load_many({r.event_id for r in rows if r.is_active})

@@ -39,6 +39,23 @@ def _iso(moment: Any, meeting: Meeting) -> str | None:
     return moment.astimezone(meeting.zone).isoformat() if moment is not None else None
 
 
+class EventLink(Out):
+    type: Literal["challenge", "idea", "pilot"]
+    id: int
+    role: Literal["advances", "outcome"]
+
+    @classmethod
+    def of(cls, link: Any) -> EventLink:
+        return cls(type=link.target_type, id=link.target_id, role=link.role)
+
+
+class Speaker(Out):
+    """A member (with their id) or a guest named by the organisers (``member_id`` null)."""
+
+    member_id: int | None
+    name: str
+
+
 class AgendaSession(Out):
     id: int
     title: str
@@ -46,13 +63,51 @@ class AgendaSession(Out):
     ends_at: Stamp
     room: str
     description: str
-    speakers: list[str]
+    speakers: list[str]  # every speaker's name, members first
+    speaker_details: list[Speaker]
+    links: list[EventLink]  # the challenges, ideas and pilots the session is about
+
+    @classmethod
+    def of(cls, item: Any, m: Meeting) -> AgendaSession:
+        members = [Speaker(member_id=u.id, name=u.display_name) for u in item.speakers]
+        guests = [Speaker(member_id=None, name=name) for name in item.guest_names]
+        return cls(
+            id=item.id,
+            title=item.title,
+            starts_at=_iso(item.starts_at, m),
+            ends_at=_iso(item.ends_at, m),
+            room=item.room,
+            description=item.description,
+            speakers=[p.name for p in members + guests],
+            speaker_details=members + guests,
+            links=[EventLink.of(link) for link in m.links if link.session_id == item.id],
+        )
 
 
-class EventLink(Out):
-    type: Literal["challenge", "idea", "pilot"]
-    id: int
-    role: Literal["advances", "outcome"]
+class Delegate(Out):
+    registration_id: int
+    member_id: int | None  # null: a guest without an account
+    name: str
+    status: Literal["confirmed", "waitlisted"]
+
+
+class Delegation(Out):
+    """A city's delegation: shown to the event's organisers and that city's representatives."""
+
+    city: str
+    members: list[Delegate]
+
+    @classmethod
+    def of(cls, city: Any, people: list[Registration]) -> Delegation:
+        return cls(
+            city=city.slug,
+            members=[
+                Delegate(
+                    registration_id=r.id, member_id=r.user_id, name=r.name, status=r.status.value
+                )
+                for r in people
+            ],
+        )
 
 
 class Event(Out):
@@ -79,6 +134,9 @@ class Event(Out):
     registration_closes_at: MaybeStamp
     links: list[EventLink]
     agenda: list[AgendaSession]
+    # The event's own address only, for its organisers (every city) and a city's
+    # representatives (their city); absent otherwise.
+    delegations: list[Delegation] | None = None
     minutes: str
     cancel_reason: str | None
     url: str
@@ -86,9 +144,16 @@ class Event(Out):
     created_at: Stamp
 
     @classmethod
-    def of(cls, m: Meeting, *, online_url: str | None = None) -> Event:
+    def of(
+        cls,
+        m: Meeting,
+        *,
+        online_url: str | None = None,
+        delegations: list[Delegation] | None = None,
+    ) -> Event:
         counts = seat_counts(m.id)
         opens, closes = m.registration_window()
+        shown = {"delegations": delegations} if delegations is not None else {}
         return cls(
             id=m.id,
             title=m.title,
@@ -111,28 +176,14 @@ class Event(Out):
             waiting=counts["waiting"],
             registration_opens_at=_iso(opens, m),
             registration_closes_at=_iso(closes, m),
-            links=[
-                EventLink(type=link.target_type, id=link.target_id, role=link.role)
-                for link in m.links
-                if link.session_id is None
-            ],
-            agenda=[
-                AgendaSession(
-                    id=i.id,
-                    title=i.title,
-                    starts_at=_iso(i.starts_at, m),
-                    ends_at=_iso(i.ends_at, m),
-                    room=i.room,
-                    description=i.description,
-                    speakers=[s.display_name for s in i.speakers] + i.guest_names,
-                )
-                for i in m.agenda
-            ],
+            links=[EventLink.of(link) for link in m.links if link.session_id is None],
+            agenda=[AgendaSession.of(i, m) for i in m.agenda],
             minutes=m.minutes,
             cancel_reason=m.cancel_reason,
             url=url_for("meetings.show", meeting_id=m.id, _external=True),
             ics_url=url_for("api.event_calendar", meeting_id=m.id, _external=True),
             created_at=m.created_at.isoformat(),
+            **shown,
         )
 
 
@@ -182,6 +233,7 @@ class EventEdit(EventFields):
 class EventFilters(Paged):
     city: Text = ""
     kind: Text = ""
+    q: Text = Field("", description=_l("Words to find in the title, description, place, minutes."))
     when: Text = Field("", description=_l("Which events: upcoming (the default), past or all."))
 
 

@@ -1,25 +1,25 @@
-"""Event operations: creating, changing and cancelling an event, its agenda, its minutes and
-outcomes. Each checks the policy, validates, writes, sends its domain events, commits, then
-announces. Seats (registrations, delegations, check-in) are in livinglab.meetings.registrations."""
+"""Event operations: creating, changing and cancelling an event, its agenda, its minutes with
+their files and outcomes. Each checks the policy, validates, writes, sends its domain events,
+commits, then announces. Seats (registrations, delegations, check-in) are in
+livinglab.meetings.registrations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
 from livinglab import content, events, policy
-from livinglab.accounts.models import User
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
-from livinglab.errors import Conflict, Denied, Invalid, NotFound, require
+from livinglab.errors import Conflict, Denied, NotFound, require
 from livinglab.extensions import db
 from livinglab.i18n import content_language_for
-from livinglab.meetings import inputs, queries, registrations, signals
-from livinglab.meetings.inputs import AgendaInput, MeetingInput
+from livinglab.meetings import inputs, registrations, signals
+from livinglab.meetings.inputs import AgendaInput, MeetingInput, refuse, too_long
 from livinglab.meetings.models import (
     AgendaItem,
     Meeting,
@@ -27,6 +27,7 @@ from livinglab.meetings.models import (
     MeetingLink,
     MeetingStatus,
 )
+from livinglab.meetings.registrations import announce
 from livinglab.uploads import services as uploads
 
 MAX_FILES = 30
@@ -42,15 +43,6 @@ SHOWN_FIELDS = (
     "registration_closes_at",
     *MOVING_FIELDS,
 )
-
-
-def _announce(meeting: Meeting, what: str, **params: Any) -> None:
-    events.commit()
-    signals.meeting_updated.send(meeting, what=what, params=params)
-
-
-def _counts(meeting: Meeting) -> dict[str, int]:
-    return queries.seat_counts(meeting.id)
 
 
 # --- Creating and changing an event -------------------------------------------------------
@@ -77,10 +69,19 @@ def _apply(meeting: Meeting, clean: dict[str, Any]) -> None:
     meeting.cohost_cities = clean["cohosts"]
 
 
-def _set_links(meeting: Meeting, links: list[tuple[str, int]]) -> None:
-    """The items the event advances (not the outcomes, which the minutes name)."""
-    kept = [link for link in meeting.links if link.role != "advances" or link.session_id]
-    meeting.links = kept + [MeetingLink(target_type=k, target_id=i) for k, i in links]
+def _set_links(
+    meeting: Meeting, links: list[tuple[str, int]], session: AgendaItem | None = None
+) -> None:
+    """The items the event (or one session) advances; the others' links and the outcomes,
+    which the minutes name, are kept."""
+    session_id = session.id if session is not None else None
+    kept = [
+        link for link in meeting.links if link.role != "advances" or link.session_id != session_id
+    ]
+    meeting.links = kept + [
+        MeetingLink(event_id=meeting.id, session_id=session_id, target_type=k, target_id=i)
+        for k, i in links
+    ]
 
 
 def _cover(user: Any, file: FileStorage | None) -> Any:
@@ -88,9 +89,8 @@ def _cover(user: Any, file: FileStorage | None) -> Any:
         return None
     attachment = uploads.store_upload(file, user.id, field="cover")
     if not attachment.is_image:
-        raise Invalid(
-            _l("The cover must be an image."), {"cover": _l("The cover must be an image.")}
-        )
+        uploads.discard([attachment])
+        refuse("cover", _l("The cover must be an image."))
     return attachment
 
 
@@ -110,7 +110,7 @@ def create(user: Any, data: MeetingInput, cover: FileStorage | None = None) -> M
     db.session.flush()
     # audit, the organiser's follow, the linked items' followers told
     events.send(signals.meeting_created, meeting, actor=user)
-    _announce(meeting, "details")
+    announce(meeting, "details")
     return meeting
 
 
@@ -148,7 +148,7 @@ def edit(user: Any, meeting: Meeting, data: MeetingInput, cover: FileStorage | N
     events.send(signals.meeting_edited, meeting, actor=user, changes=changes, moved=moved)
     if promoted:
         events.send(signals.registrations_promoted, meeting, promoted=promoted, actor=user)
-    _announce(meeting, "details", **_counts(meeting))
+    announce(meeting, "details", seats=True)
 
 
 def cancel(user: Any, meeting: Meeting, reason: Any) -> None:
@@ -157,83 +157,111 @@ def cancel(user: Any, meeting: Meeting, reason: Any) -> None:
         raise Conflict(_l("This event is already cancelled."))
     text = reason.strip() if isinstance(reason, str) else ""
     if not text or len(text) > 1000:
-        message = _l("Say why the event is cancelled (at most 1000 characters).")
-        raise Invalid(message, {"reason": message})
+        refuse("reason", _l("Say why the event is cancelled (at most 1000 characters)."))
     meeting.status = MeetingStatus.cancelled
     meeting.cancel_reason = text
     meeting.updated_at = utcnow()
     events.send(signals.meeting_cancelling, meeting, actor=user, reason=text)
-    _announce(meeting, "cancelled")
+    announce(meeting, "cancelled")
 
 
 # --- The agenda ---------------------------------------------------------------------------
 
 
+def _write_session(item: AgendaItem, clean: dict[str, Any]) -> None:
+    for name in ("title", "starts_at", "ends_at", "room", "description", "guest_speakers"):
+        setattr(item, name, clean[name])
+    item.speakers = clean["speakers"]
+
+
 def add_agenda_item(user: Any, meeting: Meeting, data: AgendaInput) -> AgendaItem:
+    """A session: its time, room, speakers (members and named guests), and the challenges,
+    ideas and pilots it is about."""
     require(policy.can_manage_meeting(user, meeting))
     clean = inputs.validated_agenda(data, meeting)
-    speakers = []
-    if clean["speaker_ids"]:
-        speakers = list(
-            db.session.scalars(
-                sa.select(User).where(User.id.in_(clean["speaker_ids"]), User.deleted_at.is_(None))
-            )
-        )
-        if len(speakers) != len(clean["speaker_ids"]):
-            message = _l("Choose speakers among the members.")
-            raise Invalid(message, {"speaker_ids": message})
-    item = AgendaItem(
-        event_id=meeting.id,
-        title=clean["title"],
-        starts_at=clean["starts_at"],
-        ends_at=clean["ends_at"],
-        room=clean["room"],
-        description=clean["description"],
-        guest_speakers=clean["guest_speakers"],
-    )
-    item.speakers = speakers
-    db.session.add(item)
+    item = AgendaItem(event_id=meeting.id)
+    _write_session(item, clean)
+    meeting.agenda.append(item)
     db.session.flush()
-    events.send(signals.meeting_record_changed, meeting, actor=user, what="agenda")
-    _announce(meeting, "agenda")
+    _set_links(meeting, clean["links"], item)
+    _record_changed(user, meeting, "agenda", session=item.title)
     return item
+
+
+def edit_agenda_item(user: Any, meeting: Meeting, item_id: int, data: AgendaInput) -> None:
+    require(policy.can_manage_meeting(user, meeting))
+    item = _session(meeting, item_id)
+    clean = inputs.validated_agenda(data, meeting)
+    _write_session(item, clean)
+    _set_links(meeting, clean["links"], item)
+    _record_changed(user, meeting, "agenda", session=item.title)
 
 
 def remove_agenda_item(user: Any, meeting: Meeting, item_id: int) -> None:
     require(policy.can_manage_meeting(user, meeting))
-    item = next((i for i in meeting.agenda if i.id == item_id), None)
-    if item is None:
-        raise NotFound()
+    item = _session(meeting, item_id)
+    meeting.links = [link for link in meeting.links if link.session_id != item.id]
+    db.session.flush()  # its links first: the session's row takes them along in the database
     meeting.agenda.remove(item)
-    events.send(signals.meeting_record_changed, meeting, actor=user, what="agenda")
-    _announce(meeting, "agenda")
+    _record_changed(user, meeting, "agenda", session=item.title, removed=True)
 
 
-# --- The record: minutes and outcomes ----------------------------------------------------
+def _session(meeting: Meeting, item_id: int) -> AgendaItem:
+    return _one_of(meeting.agenda, lambda i: i.id == item_id)
+
+
+def _one_of[T](rows: list[T], wanted: Callable[[T], bool]) -> T:
+    """The row of an event's own that is wanted; NotFound for another event's or none."""
+    found = next((row for row in rows if wanted(row)), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _record_changed(user: Any, meeting: Meeting, what: str, **details: Any) -> None:
+    """A change to the event's record: audited and told (its domain event), committed, and
+    announced to its open pages."""
+    meeting.updated_at = utcnow()
+    db.session.flush()
+    events.send(signals.meeting_record_changed, meeting, actor=user, what=what, details=details)
+    announce(meeting, "minutes" if what in ("outcome", "files") else what)
+
+
+# --- The record: minutes, their files and outcomes ---------------------------------------
 
 
 def save_minutes(user: Any, meeting: Meeting, text: Any, files: list[FileStorage]) -> None:
+    """The minutes (Markdown), with attachments and photos added through the uploads' checks
+    (the files are as visible as the event, at the uploads' own addresses)."""
     require(policy.can_manage_meeting(user, meeting))
     body = text.strip() if isinstance(text, str) else ""
     if len(body) > MINUTES_LIMIT:
-        message = lazy_ngettext(
-            "Use at most %(num)d character.", "Use at most %(num)d characters.", MINUTES_LIMIT
-        )
-        raise Invalid(message, {"minutes": message})
+        refuse("minutes", too_long(MINUTES_LIMIT))
     files = [f for f in files if f.filename]
     if len(meeting.files) + len(files) > MAX_FILES:
-        message = lazy_ngettext(
-            "At most %(num)d file per event.", "At most %(num)d files per event.", MAX_FILES
+        refuse(
+            "files",
+            lazy_ngettext(
+                "At most %(num)d file per event.", "At most %(num)d files per event.", MAX_FILES
+            ),
         )
-        raise Invalid(message, {"files": message})
-    for file in files:
-        meeting.files.append(
-            MeetingFile(attachment=uploads.store_upload(file, user.id, field="files"))
-        )
+    stored = uploads.store_uploads(files, user.id, field="files")
+    meeting.files.extend(MeetingFile(attachment=attachment) for attachment in stored)
+    written = body != meeting.minutes
     meeting.minutes = body
     meeting.minutes_updated_at = utcnow()
-    events.send(signals.meeting_record_changed, meeting, actor=user, what="minutes")
-    _announce(meeting, "minutes")
+    _record_changed(user, meeting, "minutes", written=written, files_added=len(stored))
+
+
+def remove_file(user: Any, meeting: Meeting, attachment_id: int) -> None:
+    """Takes a file off the minutes; the stored file goes once that is committed."""
+    require(policy.can_manage_meeting(user, meeting))
+    shown = _one_of(meeting.files, lambda f: f.attachment_id == attachment_id)
+    attachment = shown.attachment
+    meeting.files.remove(shown)
+    db.session.delete(attachment)
+    events.on_commit(lambda: uploads.delete_files(attachment))
+    _record_changed(user, meeting, "files", name=attachment.original_name)
 
 
 def link_outcome(user: Any, meeting: Meeting, target: Any) -> MeetingLink:
@@ -244,8 +272,7 @@ def link_outcome(user: Any, meeting: Meeting, target: Any) -> MeetingLink:
     number = id_text(ident)
     obj = kind.load_one(number) if kind is not None and number is not None else None
     if obj is None or not kind.visible_to(user, obj):  # type: ignore[union-attr]
-        message = _l("Choose a challenge or an idea.")
-        raise Invalid(message, {"outcome": message})
+        refuse("outcome", _l("Choose a challenge or an idea."))
     if any(
         link.role == "outcome" and link.target_type == kind_name and link.target_id == obj.id
         for link in meeting.links
@@ -253,17 +280,14 @@ def link_outcome(user: Any, meeting: Meeting, target: Any) -> MeetingLink:
         raise Conflict(_l("This is already among the event's outcomes."))
     link = MeetingLink(target_type=kind_name, target_id=obj.id, role="outcome")
     meeting.links.append(link)
-    db.session.flush()
-    events.send(signals.meeting_record_changed, meeting, actor=user, what="outcome")
-    _announce(meeting, "minutes")
+    _record_changed(user, meeting, "outcome", target=target)
     return link
 
 
 def unlink_outcome(user: Any, meeting: Meeting, link_id: int) -> None:
     require(policy.can_manage_meeting(user, meeting))
-    link = next((k for k in meeting.links if k.id == link_id and k.role == "outcome"), None)
-    if link is None:
-        raise NotFound()
+    link = _one_of(meeting.links, lambda k: k.id == link_id and k.role == "outcome")
     meeting.links.remove(link)
-    events.send(signals.meeting_record_changed, meeting, actor=user, what="outcome")
-    _announce(meeting, "minutes")
+    _record_changed(
+        user, meeting, "outcome", target=f"{link.target_type}:{link.target_id}", removed=True
+    )

@@ -17,7 +17,8 @@ meeting_created = signal("meeting-created")
 meeting_edited = signal("meeting-edited")
 # sender: the cancelled Meeting; actor; reason: str.
 meeting_cancelling = signal("meeting-cancelling")
-# sender: the Meeting; actor; what: "agenda", "minutes", "outcome", "files".
+# sender: the Meeting; actor; what: "agenda", "minutes", "outcome", "files"; details: what the
+# audit log keeps of it (a session's title, a file's name...).
 meeting_record_changed = signal("meeting-record-changed")
 # sender: the Meeting; registration: the new (or renewed) Registration; actor: who registered
 # it (the member, or their city's representative for a delegation).
@@ -27,7 +28,8 @@ registration_added = signal("meeting-registration-added")
 registration_cancelled = signal("meeting-registration-cancelled")
 # sender: the Meeting; promoted: Registrations given a seat (capacity raised); actor.
 registrations_promoted = signal("meeting-registrations-promoted")
-# sender: the Meeting; registrations: the confirmed Registrations reminded now.
+# sender: the Meeting; registrations: the confirmed Registrations reminded now
+# (livinglab.meetings.reminders).
 reminders_due = signal("meeting-reminders-due")
 
 # ---- After commit -----------------------------------------------------------------------

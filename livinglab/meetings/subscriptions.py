@@ -17,9 +17,11 @@ from livinglab.audit.labels import ACTION_LABELS
 from livinglab.audit.services import record
 from livinglab.core.links import path_for
 from livinglab.follows.services import add_follow, follower_ids
+from livinglab.mail.models import Delivery
+from livinglab.mail.preferences import add_category
 from livinglab.meetings import queries, registrations, signals
 from livinglab.meetings.kinds import KIND_NAME
-from livinglab.meetings.models import Registration, RegistrationStatus
+from livinglab.meetings.models import Meeting, Registration, RegistrationStatus
 from livinglab.notifications.services import MESSAGES, notify_many, push_unread_counts
 from livinglab.realtime import broadcast
 
@@ -28,21 +30,41 @@ AUDIT_LABELS = {
     "event.changed": _l("Event changed"),
     "event.cancelled": _l("Event cancelled"),
     "event.minutes": _l("Event minutes written"),
+    "event.agenda": _l("Event agenda changed"),
+    "event.outcome": _l("Event outcomes changed"),
+    "event.files": _l("Event file removed"),
 }
 
 NOTIFICATIONS = {
     "event_new": _l("A new event about “%(item)s”: %(title)s."),
-    "event_changed": _l("The time or the place of “%(title)s” has changed."),
+    "event_changed": _l("“%(title)s” has moved: it now begins on %(when)s, %(where)s."),
     "event_cancelled": _l("“%(title)s” is cancelled: %(reason)s"),
     "event_promoted": _l("A seat became free: you are now registered for “%(title)s”."),
     "event_delegation": _l("%(name)s registered you in the delegation of %(city)s to “%(title)s”."),
-    "event_reminder": _l("Reminder: “%(title)s” begins within a day."),
+    "event_reminder": _l("Reminder: “%(title)s” begins on %(when)s, %(where)s."),
     "event_minutes": _l("The minutes of “%(title)s” are online."),
 }
+# What a registrant needs in time comes by email at once (unless they choose otherwise).
+MAIL_CATEGORY = (
+    "events",
+    _l("Events I registered for: reminders, changes of time or place, seats"),
+    ("event_reminder", "event_changed", "event_cancelled", "event_promoted", "event_delegation"),
+    Delivery.immediate,
+)
 
 
 def _link(meeting: Any) -> str:
     return path_for("meetings.show", meeting_id=meeting.id)
+
+
+def _when_and_where(meeting: Meeting) -> dict[str, str]:
+    """The start as it reads where the event happens, in a form every language reads
+    (2026-05-04 09:30 CEST), and the venue (or, for an event online, its host city)."""
+    local = meeting.local_start
+    return {
+        "when": f"{local:%Y-%m-%d %H:%M} {local.tzname()}",
+        "where": meeting.venue_name or meeting.city.name,
+    }
 
 
 def _pushed(told: list[int]) -> None:
@@ -77,7 +99,15 @@ def _edited(meeting: Any, *, actor: Any, changes: dict[str, Any], moved: bool) -
         record(actor, "event.changed", meeting, city_id=meeting.city_id, changes=changes)
     if moved:
         watchers = _watchers(meeting, actor)
-        _pushed(notify_many(watchers, "event_changed", _link(meeting), title=meeting.title))
+        _pushed(
+            notify_many(
+                watchers,
+                "event_changed",
+                _link(meeting),
+                title=meeting.title,
+                **_when_and_where(meeting),
+            )
+        )
 
 
 def _cancelling(meeting: Any, *, actor: Any, reason: str) -> None:
@@ -88,12 +118,11 @@ def _cancelling(meeting: Any, *, actor: Any, reason: str) -> None:
     )
 
 
-def _record_changed(meeting: Any, *, actor: Any, what: str) -> None:
-    if what != "minutes":
-        return
-    record(actor, "event.minutes", meeting, city_id=meeting.city_id)
-    watchers = _watchers(meeting, actor)
-    _pushed(notify_many(watchers, "event_minutes", _link(meeting), title=meeting.title))
+def _record_changed(meeting: Any, *, actor: Any, what: str, details: dict[str, Any]) -> None:
+    record(actor, f"event.{what}", meeting, city_id=meeting.city_id, **details)
+    if what == "minutes" and details.get("written") and meeting.minutes:
+        watchers = _watchers(meeting, actor)
+        _pushed(notify_many(watchers, "event_minutes", _link(meeting), title=meeting.title))
 
 
 def _promoted_told(meeting: Any, promoted: list[Registration]) -> None:
@@ -135,7 +164,11 @@ def _reminders_due(meeting: Any, *, registrations: list[Registration]) -> None:
         for r in registrations
         if r.user_id is not None and r.status == RegistrationStatus.confirmed
     }
-    _pushed(notify_many(ids, "event_reminder", _link(meeting), title=meeting.title))
+    _pushed(
+        notify_many(
+            ids, "event_reminder", _link(meeting), title=meeting.title, **_when_and_where(meeting)
+        )
+    )
 
 
 def _member_deleted(user: Any, **_kwargs: Any) -> None:
@@ -172,5 +205,6 @@ def connect_all() -> None:
     """Idempotent (blinker keeps one connection per receiver)."""
     ACTION_LABELS.update(AUDIT_LABELS)
     MESSAGES.update(NOTIFICATIONS)
+    add_category(*MAIL_CATEGORY)
     for signal, receiver in RECEIVERS:
         signal.connect(receiver, weak=False)

@@ -1,8 +1,8 @@
 """One search service over two engines.
 
-SQLite keeps FTS5 tables (``challenge_fts``, ``idea_fts``, ``case_study_fts``) in step through
-triggers; PostgreSQL uses a GIN index on the same text expression the query uses. Both are made
-by migration 0004 (0015 for case studies, which search more of their text).
+SQLite keeps FTS5 tables (``challenge_fts``, ``idea_fts``, ``case_study_fts``, ``event_fts``) in
+step through triggers; PostgreSQL uses a GIN index on the same text expression the query uses.
+Both are made by the migrations: 0004 (challenges, ideas), 0014 (case studies), 0015 (events).
 Content is written in eight languages, so words are matched as written (PostgreSQL's
 ``simple`` configuration, no stemming); SQLite also folds diacritics ("Iasi" finds "Iași").
 """
@@ -15,23 +15,21 @@ import sqlalchemy as sa
 
 from livinglab.extensions import db
 
-SEARCHABLE = ("challenge", "idea", "case_study")
+# The columns searched in each table; each migration writes the same list into its index.
+SEARCHED_COLUMNS = {
+    "challenge": ("title", "summary", "body"),
+    "idea": ("title", "summary", "body"),
+    "case_study": ("title", "summary", "body", "problem", "lessons", "site_name"),
+    "event": ("title", "description", "venue_name", "minutes"),
+}
+SEARCHABLE = tuple(SEARCHED_COLUMNS)
 MAX_WORDS = 12
 
-# The PostgreSQL expression: the index and the query must use exactly this text.
-PG_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, '') "
-    "|| ' ' || coalesce(body, ''))"
-)
-# Kinds whose document is more than title, summary and body (the expression of their index).
-PG_DOCUMENTS = {
-    "case_study": "to_tsvector('simple'::regconfig, "
-    + " || ' ' || ".join(
-        f"coalesce({column}, '')"
-        for column in ("title", "summary", "body", "problem", "lessons", "site_name")
-    )
-    + ")"
-}
+
+def pg_document(kind: str) -> str:
+    """The PostgreSQL expression searched: the index and the query must use exactly this text."""
+    joined = " || ' ' || ".join(f"coalesce({column}, '')" for column in SEARCHED_COLUMNS[kind])
+    return f"to_tsvector('simple'::regconfig, {joined})"
 
 
 def words(query: str | None) -> list[str]:
@@ -50,7 +48,7 @@ def matching_ids(kind: str, query: str | None) -> sa.Select | None:
         table = sa.table(kind, sa.column("id"))
         return sa.select(table.c.id).where(
             sa.text(
-                f"{PG_DOCUMENTS.get(kind, PG_DOCUMENT)} @@ plainto_tsquery('simple'::regconfig, :terms)"
+                f"{pg_document(kind)} @@ plainto_tsquery('simple'::regconfig, :terms)"
             ).bindparams(terms=" ".join(found))
         )
     fts = sa.table(f"{kind}_fts", sa.column("rowid"))

@@ -13,6 +13,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
@@ -95,6 +96,30 @@ def store_upload(file: FileStorage, uploader_id: int | None, *, field: str = "fi
     attachment.uploader_id = uploader_id
     db.session.add(attachment)
     return attachment
+
+
+def store_uploads(
+    files: Sequence[FileStorage], uploader_id: int | None, *, field: str = "file"
+) -> list[Attachment]:
+    """Stores every file or none: when one is refused, those stored before it are discarded
+    and the refusal raised. Does not commit, like ``store_upload``."""
+    stored: list[Attachment] = []
+    try:
+        for file in files:
+            stored.append(store_upload(file, uploader_id, field=field))
+    except Invalid:
+        discard(stored)
+        raise
+    return stored
+
+
+def discard(attachments: Sequence[Attachment]) -> None:
+    """Forgets files stored by this request that will not be kept: their rows leave the
+    session, their files the disk."""
+    for attachment in attachments:
+        if attachment in db.session.new:
+            db.session.expunge(attachment)
+        delete_files(attachment)
 
 
 def file_path(attachment: Attachment, thumb: bool = False) -> Path:

@@ -1,8 +1,10 @@
-"""Issue 18 as people would live it: Pavia creates a three-day workshop co-hosted by Coimbra,
-with its agenda; Coimbra registers a delegation of three and fills it; a Turku student lands on
-the waiting list, gets the seat a delegate frees (and a notification), and finds the event at
-the right local times in their personal calendar; Pavia checks people in on a phone, links the
-challenge born at the workshop in the minutes, and reads the participation figures by city."""
+"""Issue 18 as people would live it: Pavia creates a three-day workshop co-hosted by Coimbra
+(after being told what was wrong in a first try), with its agenda — sessions with speakers,
+members and guests, and the challenge a session is about; Turku may not touch it; Coimbra
+registers a delegation of three; a Turku student lands on the waiting list, gets the seat a
+delegate frees (and a notification), and finds the event at the right local times in their
+personal calendar; Pavia checks people in on a phone, links the challenge born at the workshop
+in the minutes, with a photo, and reads the participation figures by city."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from livinglab.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in, wait_for_live
+from tests.browser.conftest import confirm, screenshot, sign_in, wait_for_live
+from tests.test_meetings import _png
 
 DEMO = "@demo.livinglab.eu"
 TITLE = "Workshop: circular reuse of heritage buildings"
@@ -21,6 +24,11 @@ CHALLENGE = "A repair café in the Broletto"
 STUDENT = "elias.student@example.fi"
 STUDENT_PASSWORD = "turun-linna-1280"
 STUDY_VISIT = "Study visit: students guiding the Alta and Sofia heritage site"
+STABLES = "A second life for the stables of the Visconti Castle"
+PHONE = (375, 812)
+
+
+PNG = _png().getvalue()
 
 
 def workshop_days() -> list[date]:
@@ -34,8 +42,8 @@ def no_sideways_scroll(page, width: int) -> None:
 
 
 def both_widths(new_page, path: str, name: str, email: str | None = None) -> None:
-    for width, suffix in ((1280, "desktop"), (375, "phone")):
-        page = new_page(width=width, height=900 if width > 400 else 800)
+    for (width, height), suffix in (((1280, 900), "desktop"), (PHONE, "phone")):
+        page = new_page(width=width, height=height)
         if email:
             sign_in(page, email, DEMO_PASSWORD)
         page.goto(path)
@@ -52,6 +60,21 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     pavia.goto("/events")
     pavia.get_by_role("link", name="New event").click()
     form = pavia.get_by_test_id("event-form")
+    # A first try with the end before the start and a link that is no web address: each
+    # problem is said at its field, what was typed stays, nothing is created.
+    form.get_by_label("Title").fill(TITLE)
+    form.get_by_label("Description").fill("Three days.")
+    form.get_by_label("Starts").fill(f"{days[2].isoformat()}T09:30")
+    form.get_by_label("Ends").fill(f"{days[0].isoformat()}T17:00")
+    form.get_by_label("Venue").fill("Broletto")
+    form.get_by_label("Online link (shown to registered participants only)").fill(
+        "ftp://files.example.org/workshop"
+    )
+    form.get_by_role("button", name="Create the event").click()
+    expect(pavia.locator("#ends_at-error")).to_have_text("The end must come after the start.")
+    expect(pavia.locator("#online_url-error")).to_contain_text("https://")
+    expect(form.get_by_label("Title")).to_have_value(TITLE)
+    form.get_by_label("Online link (shown to registered participants only)").fill("")
     form.get_by_label("Title").fill(TITLE)
     form.get_by_label("Kind").select_option(label="Workshop")
     form.get_by_label("Description").fill("Three days to plan **circular reuse** with students.")
@@ -67,24 +90,48 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     expect(pavia.get_by_role("heading", name=TITLE)).to_be_visible()
     event_url = pavia.url
     event_path = event_url.split("://", 1)[1].split("/", 1)[1]
-    for day, (begin, end, session) in zip(
-        days,
-        (
-            ("09:30", "12:30", "Visit of the Broletto"),
-            ("10:00", "13:00", "Good practices from Coimbra"),
-            ("14:00", "17:00", "Co-design of the repair café"),
-        ),
-        strict=True,
-    ):
-        pavia.get_by_text("Add a session").click()
+    pavia.get_by_test_id("manage-agenda").click()
+    agenda = pavia.get_by_test_id("agenda-form")
+    # A session outside the event's days is refused at its field, nothing added.
+    agenda.get_by_label("Session").fill("Too late")
+    agenda.get_by_label("Starts (local time)").fill(
+        f"{(days[2] + timedelta(days=1)).isoformat()}T09:00"
+    )
+    agenda.get_by_label("Ends (local time)").fill(
+        f"{(days[2] + timedelta(days=1)).isoformat()}T10:00"
+    )
+    agenda.get_by_role("button", name="Add to the agenda").click()
+    expect(pavia.locator("#starts_at-error")).to_contain_text("within the event's times")
+    expect(agenda.get_by_label("Session")).to_have_value("Too late")
+    sessions = (
+        ("09:30", "12:30", "Visit of the Broletto", [], "", [STABLES]),
+        ("10:00", "13:00", "Good practices from Coimbra", ["Rita Santos"], "Prof. Ana Lima", []),
+        ("14:00", "17:00", "Co-design of the repair café", [], "", []),
+    )
+    for day, (begin, end, session, members, guests, challenges) in zip(days, sessions, strict=True):
         agenda = pavia.get_by_test_id("agenda-form")
         agenda.get_by_label("Session").fill(session)
         agenda.get_by_label("Starts (local time)").fill(f"{day.isoformat()}T{begin}")
         agenda.get_by_label("Ends (local time)").fill(f"{day.isoformat()}T{end}")
         agenda.get_by_label("Room").fill("Sala del Broletto")
+        if members:
+            agenda.get_by_label("Members, by name").select_option(label=members)
+        agenda.get_by_label("Speakers without an account (one name per line)").fill(guests)
+        if challenges:
+            agenda.get_by_label("Challenges").select_option(label=challenges)
         agenda.get_by_role("button", name="Add to the agenda").click()
-        expect(pavia.get_by_text(session)).to_be_visible()
+        expect(pavia.get_by_text("The session is added to the agenda.")).to_be_visible()
+    screenshot(pavia, "events-agenda-form-desktop")
+    pavia.goto(event_url)
     expect(pavia.get_by_test_id("agenda")).to_have_count(3)  # one list per day
+    expect(pavia.get_by_test_id("speakers")).to_have_text("Speakers: Rita Santos, Prof. Ana Lima")
+    expect(pavia.get_by_test_id("session-links")).to_contain_text(STABLES)
+
+    # Another city's representative may not change it.
+    turku = new_page()
+    sign_in(turku, f"cityrep.turku{DEMO}", DEMO_PASSWORD)
+    assert turku.goto(event_url + "/edit").status == 403
+    assert turku.goto(event_url + "/agenda").status == 403
 
     # Coimbra registers its delegation of three: two members and a guest.
     coimbra = new_page()
@@ -108,6 +155,7 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     student.get_by_label("Repeat the password").fill(STUDENT_PASSWORD)
     student.get_by_label("Partner city").select_option(label="Turku (Finland)")
     student.get_by_label("I am", exact=True).select_option(label="Student")
+    student.get_by_label("I have read and accept the terms of use and the privacy notice.").check()
     student.get_by_role("button", name="Create my account").click()
     student.goto(event_url)
     expect(
@@ -147,7 +195,7 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     assert student.request.get(feed_url.replace("key=", "key=x")).status == 404
 
     # On the day: check-in on a phone, searching by name.
-    door = new_page(width=375, height=800)
+    door = new_page(width=PHONE[0], height=PHONE[1])
     sign_in(door, f"cityrep.pavia{DEMO}", DEMO_PASSWORD)
     door.goto(event_url + "/check-in")
     expect(door.get_by_test_id("present-count")).to_contain_text("0")
@@ -170,13 +218,21 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     pavia.get_by_label("Language of the text").select_option(label="English")
     pavia.get_by_role("button", name="Send the proposal").click()
     pavia.get_by_role("button", name="Publish: open for ideas").click()
+    confirm(pavia)
+    expect(pavia.get_by_test_id("challenge-phase")).to_have_text("Open for ideas")
     pavia.goto(event_url)
     pavia.get_by_text("Write the minutes").click()
     pavia.get_by_label("Minutes (Markdown)").fill(
         "## Decisions\n\nA **repair café** opens in the Broletto."
     )
+    pavia.get_by_label("Attachments and photos").set_input_files(
+        files=[{"name": "workshop.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     pavia.get_by_role("button", name="Save the minutes").click()
     expect(pavia.get_by_test_id("minutes")).to_contain_text("A repair café opens in the Broletto.")
+    photo = pavia.get_by_test_id("photos").get_by_role("img", name="workshop.png")
+    expect(photo).to_be_visible()
+    assert photo.get_attribute("src").startswith("/files/"), "the uploads' one route"
     pavia.get_by_label("Link a challenge or an idea created at the event").select_option(
         label=f"Challenge: {CHALLENGE}"
     )
@@ -199,8 +255,8 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
     both_widths(new_page, "/events", "list")
     both_widths(new_page, event_path, "page")
     both_widths(new_page, event_path + "/delegation", "delegation", f"cityrep.coimbra{DEMO}")
-    for width, suffix in ((1280, "desktop"), (375, "phone")):
-        member = new_page(width=width, height=900 if width > 400 else 800)
+    for (width, height), suffix in (((1280, 900), "desktop"), (PHONE, "phone")):
+        member = new_page(width=width, height=height)
         sign_in(member, f"participant.iasi{DEMO}", DEMO_PASSWORD)
         member.goto("/events")
         member.get_by_role("link", name=STUDY_VISIT).click()
@@ -209,6 +265,8 @@ def test_a_twinning_workshop_from_creation_to_its_figures(new_page):
         no_sideways_scroll(member, width)
         screenshot(member, f"events-register-{suffix}")
     both_widths(new_page, event_path + "/check-in", "check-in", f"cityrep.pavia{DEMO}")
+    both_widths(new_page, event_path + "/agenda", "agenda-form", f"cityrep.pavia{DEMO}")
+    both_widths(new_page, event_path, "page-organiser", f"cityrep.pavia{DEMO}")
 
 
 def test_the_2022_twinning_event_is_the_record_of_the_demo(new_page):
@@ -219,6 +277,10 @@ def test_the_2022_twinning_event_is_the_record_of_the_demo(new_page):
     expect(page.get_by_test_id("agenda")).to_have_count(4)  # four days
     expect(page.get_by_test_id("minutes")).to_contain_text("Friendship Agreement")
     expect(page.get_by_test_id("figures-by-city").locator("tbody tr")).to_have_count(8)
+    expect(page.get_by_test_id("registration-closed")).to_have_text("This event took place.")
+    expect(page.get_by_test_id("speakers").filter(has_text="Elena Ferri")).to_have_text(
+        "Speakers: Elena Ferri, Rita Santos"
+    )
     screenshot(page, "events-twinning-2022")
     page.goto("/")
     expect(page.get_by_test_id("upcoming-events").locator(".event-card")).to_have_count(3)
@@ -249,7 +311,7 @@ def test_event_pages_meet_no_policy_violation_and_hear_changes_live(browser, liv
             organiser.goto("/events")
             organiser.get_by_role("link", name=STUDY_VISIT).click()
             event_url = organiser.url
-            for path in ("/edit", "/check-in", "/delegation"):
+            for path in ("/edit", "/agenda", "/check-in", "/delegation"):
                 assert organiser.goto(event_url + path).status == 200, path
             assert organiser.goto("/events/new").status == 200
             assert organiser.goto("/events/mine").status == 200
