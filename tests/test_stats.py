@@ -260,6 +260,7 @@ REGISTRATION = {
     "confirm_password": "a long enough password",
     "city": "pavia",
     "profile_kind": "student",
+    "accept_terms": "y",
 }
 
 

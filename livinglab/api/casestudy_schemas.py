@@ -125,6 +125,7 @@ class Indicator(Out):
 
 
 class File(Out):
+    id: int  # what DELETE /case-studies/{id}/files/{attachment_id} names
     name: str
     url: str
     content_type: str
@@ -167,7 +168,7 @@ class CaseStudy(Out):
     def of(cls, c: Any, links: list[Any]) -> CaseStudy:
         def file(a: Any) -> File:
             url = url_for("uploads.download", attachment_id=a.id, name=a.original_name)
-            return File(name=a.original_name, url=url, content_type=a.content_type)
+            return File(id=a.id, name=a.original_name, url=url, content_type=a.content_type)
 
         return cls(
             **same(c, "id", "title", "summary", "problem", "body", "outcomes", "lessons"),

@@ -35,13 +35,13 @@ def parse_period(start: str, end: str) -> Period:
     return Period(values["start"], values["end"])
 
 
-@bp.get("/stats")
-@operation(
-    _l("Statistics: members, the funnel per city, collaboration between cities, age and gender"),
-    tag="statistics",
-    out=cs.Stats,
-    query=cs.StatsFilters,
+SUMMARY = _l(
+    "Statistics: members, the funnel per city, collaboration between cities, age and gender"
 )
+
+
+@bp.get("/stats")
+@operation(SUMMARY, tag="statistics", out=cs.Stats, query=cs.StatsFilters)
 def stats() -> Response:
     _page, _per_page, args = filters(cs.StatsFilters)
     period = parse_period(args.start, args.end)

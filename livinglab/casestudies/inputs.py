@@ -7,6 +7,7 @@ wrong field at once (``Invalid`` with a message per field), so nothing is writte
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,6 +35,11 @@ MAX_INDICATORS = 12
 MAX_AMOUNT = 1e12
 
 
+def _empty(*values: Any) -> bool:
+    """Whether a line of the form was left empty: no text but spaces, no number."""
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
 @dataclass
 class ItemInput:
     label: str = ""
@@ -42,11 +48,7 @@ class ItemInput:
 
     @property
     def blank(self) -> bool:
-        return (
-            not (self.label or "").strip()
-            and not (self.detail or "").strip()
-            and (self.amount in (None, ""))
-        )
+        return _empty(self.label, self.detail, self.amount)
 
 
 @dataclass
@@ -65,15 +67,14 @@ class IndicatorInput:
 
     @property
     def blank(self) -> bool:
-        return (
-            not (self.name or "").strip()
-            and not (self.unit or "").strip()
-            and all(v in (None, "") for v in (self.before, self.after))
-        )
+        return _empty(self.name, self.unit, self.before, self.after)
 
 
 @dataclass
 class CaseInput:
+    """A case study as sent (the form's text, the API's values), checked by :func:`validated`."""
+
+    themes: list[str] = field(default_factory=list)
     title: str = ""
     summary: str = ""
     problem: str = ""
@@ -88,11 +89,51 @@ class CaseInput:
     year_started: Any = None
     total_cost: Any = None
     cost_notes: str = ""
-    themes: list[str] = field(default_factory=list)
     models: list[ModelInput] = field(default_factory=list)
     indicators: list[IndicatorInput] = field(default_factory=list)
     language: str | None = None
     other_languages: list[str] = field(default_factory=list)
+
+
+# The fields of a CaseInput that hold one value each (the others: lists of themes, languages,
+# models and indicators).
+SINGLE_FIELDS = (*REQUIRED, *OPTIONAL, "site_type", "year_started", "total_cost", "language")
+
+
+def from_mapping(values: Mapping[str, Any]) -> CaseInput:
+    """A CaseInput from plain data, as the API's body and the demo's file hold it: models as
+    ``{kind, description, items: [{label, detail, amount}]}``, indicators as
+    ``{name, unit, before, after}``; a field left out is empty."""
+    data = CaseInput(**{name: values[name] for name in SINGLE_FIELDS if name in values})
+    data.themes = list(values.get("themes") or [])
+    data.other_languages = list(values.get("other_languages") or [])
+    for model in values.get("models") or []:
+        items = [ItemInput(**item) for item in model.get("items") or []]
+        data.models.append(ModelInput(model["kind"], model["description"], items))
+    data.indicators = [IndicatorInput(**row) for row in values.get("indicators") or []]
+    return data
+
+
+def stored_values(case: Any) -> dict[str, Any]:
+    """A stored case study as the plain data :func:`from_mapping` reads (a PATCH changes it
+    field by field)."""
+    return {
+        **{name: getattr(case, name) for name in SINGLE_FIELDS},
+        "themes": case.themes,
+        "other_languages": case.other_languages.split(),
+        "models": [
+            {"kind": m.kind, "description": m.description, "items": [_item(i) for i in m.items]}
+            for m in case.models
+        ],
+        "indicators": [
+            {"name": i.name, "unit": i.unit, "before": i.before, "after": i.after}
+            for i in case.indicators
+        ],
+    }
+
+
+def _item(item: Any) -> dict[str, Any]:
+    return {"label": item.label, "detail": item.detail, "amount": item.amount}
 
 
 @dataclass
@@ -217,14 +258,15 @@ def validated(data: CaseInput) -> Checked:
     indicators = _indicators(data, errors)
     if errors:
         raise Invalid(_l("Please correct the marked fields."), errors)
+    # In the order of Checked's fields.
     return Checked(
-        text=text,
-        site_type=data.site_type,
-        year_started=year,
-        total_cost=cost,
-        themes=themes,
-        models=models,
-        indicators=indicators,
-        language=data.language,
-        other_languages=" ".join(others),
+        text,
+        data.site_type,
+        year,
+        cost,
+        themes,
+        models,
+        indicators,
+        data.language,
+        " ".join(others),
     )

@@ -1,13 +1,14 @@
-"""Case studies as content: followable (their author and followers hear what they inspired).
+"""Case studies as content: commentable (the live discussion of a practice, its comments
+flaggable and moderated by the representatives of the case study's city) and followable (their
+author and followers hear what they inspired). The case study itself is not flaggable: like a
+pilot, it is published by its city's representative, who answers for it.
 
-Not commentable yet: the discussion's addresses are made from the kind's name plus "s"
-(``/api/v1/<kind>s/<id>/comments``, a comment's ``/<kind>s/<id>#comment``), which would publish
-``case_studys`` in the API; the registry needs a plural of its own first.
+In addresses the kind is "case-studies", as its pages and API are:
+``/api/v1/case-studies/<id>/comments``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,13 +16,8 @@ import sqlalchemy as sa
 from livinglab import content, policy
 from livinglab.casestudies.models import CaseAttachment, CaseStudy
 from livinglab.casestudies.services import load_many
-from livinglab.core.links import path_for
 from livinglab.extensions import db
 from livinglab.uploads.access import shows_files
-
-
-def load(ids: Collection[int]) -> dict[int, CaseStudy]:
-    return load_many(ids)
 
 
 def visible_to(user: Any, case: CaseStudy) -> bool:
@@ -31,13 +27,16 @@ def visible_to(user: Any, case: CaseStudy) -> bool:
 KIND = content.register(
     "case_study",
     CaseStudy,
-    load=load,
+    # Addressed as its pages are: /case-studies/<id>, /api/v1/case-studies/<id>/comments.
+    page=("casestudies.show", "case_id"),
+    plural="case-studies",
+    commentable=True,
+    followable=True,
+    load=load_many,
     title_of=lambda c: c.title,
-    url_of=lambda c: path_for("casestudies.show", case_id=c.id),
     owner_ids=lambda c: c.author_ids,
     visible_to=visible_to,
-    challenge_id_of=lambda c: None,
-    followable=True,
+    challenge_id_of=lambda c: None,  # its discussion lives under no challenge
 )
 
 

@@ -15,18 +15,21 @@ SITE_TYPE_LABELS = {
     "other": _l("Other"),
 }
 
-MODEL_LABELS = {
-    "circular-business": _l("Circular business model"),
-    "financing": _l("Financing model"),
-    "governance": _l("Governance model"),
+# Per kind of model (the partners' first objective): its name, and what the three columns of
+# its items mean.
+MODELS = {
+    "circular-business": (
+        _l("Circular business model"),
+        (_l("Revenue or reuse stream"), _l("How it works"), _l("Per year (€)")),
+    ),
+    "financing": (
+        _l("Financing model"),
+        (_l("Funding source"), _l("Kind (grant, loan, sponsorship…)"), _l("Amount (€)")),
+    ),
+    "governance": (_l("Governance model"), (_l("Partner"), _l("Role"), _l("Contribution (€)"))),
 }
-
-# What the three columns of a model's items mean, per kind of model.
-ITEM_COLUMNS = {
-    "financing": (_l("Funding source"), _l("Kind (grant, loan, sponsorship…)"), _l("Amount (€)")),
-    "governance": (_l("Partner"), _l("Role"), _l("Contribution (€)")),
-    "circular-business": (_l("Revenue or reuse stream"), _l("How it works"), _l("Per year (€)")),
-}
+MODEL_LABELS = {kind: label for kind, (label, _columns) in MODELS.items()}
+ITEM_COLUMNS = {kind: columns for kind, (_label, columns) in MODELS.items()}
 
 STATUS_LABELS = {
     "draft": _l("Draft"),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import User
 from livinglab.cities.models import City
+from livinglab.core.columns import FileLink, owned, parent_id
 from livinglab.database import UTCDateTime, enum_column, utcnow
 from livinglab.extensions import ModelBase
 from livinglab.uploads.models import Attachment
@@ -81,30 +82,22 @@ class CaseStudy(ModelBase):
 
     city: Mapped[City] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise")
-    theme_rows: Mapped[list[CaseStudyTheme]] = relationship(
-        cascade="all, delete-orphan", lazy="raise"
-    )
-    models: Mapped[list[BusinessModel]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="BusinessModel.id"
-    )
-    indicators: Mapped[list[CaseIndicator]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="CaseIndicator.position"
-    )
-    attachment_links: Mapped[list[CaseAttachment]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="CaseAttachment.position"
-    )
+    theme_rows: Mapped[list[CaseStudyTheme]] = owned("CaseStudyTheme.theme")
+    models: Mapped[list[BusinessModel]] = owned("BusinessModel.id")
+    indicators: Mapped[list[CaseIndicator]] = owned("CaseIndicator.position")
+    attachment_links: Mapped[list[CaseAttachment]] = owned("CaseAttachment.position")
 
     __table_args__ = (
         sa.CheckConstraint("total_cost IS NULL OR total_cost >= 0", name="cost_positive"),
     )
 
     @property
-    def themes(self) -> list[str]:
-        return sorted(row.theme for row in self.theme_rows)
-
-    @property
     def model_kinds(self) -> list[str]:
         return [m.kind for m in self.models]
+
+    @property
+    def themes(self) -> list[str]:
+        return sorted(row.theme for row in self.theme_rows)
 
     @property
     def author_ids(self) -> set[int]:
@@ -130,9 +123,7 @@ class CaseStudy(ModelBase):
 class CaseStudyTheme(ModelBase):
     __tablename__ = "case_study_theme"
 
-    case_study_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study.id", ondelete="CASCADE"), primary_key=True
-    )
+    case_study_id: Mapped[int] = parent_id("case_study", primary_key=True)
     theme: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
 
 
@@ -142,15 +133,11 @@ class BusinessModel(ModelBase):
     __tablename__ = "case_study_model"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_study_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study.id", ondelete="CASCADE"), index=True
-    )
+    case_study_id: Mapped[int] = parent_id("case_study", index=True)
     kind: Mapped[str] = mapped_column(sa.String(32), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
 
-    items: Mapped[list[ModelItem]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="ModelItem.position"
-    )
+    items: Mapped[list[ModelItem]] = owned("ModelItem.position")
 
     __table_args__ = (
         sa.UniqueConstraint("case_study_id", "kind", name="uq_case_study_model_kind"),
@@ -163,9 +150,7 @@ class ModelItem(ModelBase):
     __tablename__ = "case_study_model_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    model_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study_model.id", ondelete="CASCADE"), index=True
-    )
+    model_id: Mapped[int] = parent_id("case_study_model", index=True)
     label: Mapped[str] = mapped_column(sa.String(160))
     detail: Mapped[str] = mapped_column(sa.String(300), default="")
     amount: Mapped[float | None] = mapped_column(sa.Float)  # euros
@@ -178,30 +163,21 @@ class CaseIndicator(ModelBase):
     __tablename__ = "case_study_indicator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_study_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study.id", ondelete="CASCADE"), index=True
-    )
+    case_study_id: Mapped[int] = parent_id("case_study", index=True)
+    position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(160))
     unit: Mapped[str] = mapped_column(sa.String(40))
+    # Measured before the practice began, and after it.
     before: Mapped[float | None] = mapped_column(sa.Float)
     after: Mapped[float | None] = mapped_column(sa.Float)
-    position: Mapped[int] = mapped_column(default=0)
 
 
-class CaseAttachment(ModelBase):
+class CaseAttachment(FileLink, ModelBase):
     """A PDF document or an image shown on a case study."""
 
     __tablename__ = "case_study_attachment"
 
-    case_study_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study.id", ondelete="CASCADE"), primary_key=True
-    )
-    attachment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True, unique=True
-    )
-    position: Mapped[int] = mapped_column(default=0)
-
-    attachment: Mapped[Attachment] = relationship(lazy="raise")
+    case_study_id: Mapped[int] = parent_id("case_study", primary_key=True)
 
 
 class KnowledgeLink(ModelBase):
@@ -212,9 +188,7 @@ class KnowledgeLink(ModelBase):
     __tablename__ = "knowledge_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_study_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("case_study.id", ondelete="CASCADE"), index=True
-    )
+    case_study_id: Mapped[int] = parent_id("case_study", index=True)
     target_type: Mapped[str] = mapped_column(sa.String(16))
     target_id: Mapped[int] = mapped_column()
     relation: Mapped[str] = mapped_column(sa.String(16))

@@ -3,12 +3,12 @@ library of knowledge (case studies beside completed pilots), links and the open 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from livinglab import policy
 from livinglab.casestudies import services
@@ -34,11 +34,7 @@ CASE_FILTERS = ("city", "theme", "model", "site_type", "q")
 LIBRARY_FILTERS = ("kind", "city", "theme", "model", "site_type", "q")
 LIBRARY_KINDS = ("case_study", "practice")
 
-CARD_EAGER = (
-    selectinload(CaseStudy.city),
-    selectinload(CaseStudy.theme_rows),
-    selectinload(CaseStudy.models),
-)
+CARD_EAGER = services.CARD_EAGER
 
 
 def load_case_study(case_id: int, user: Any) -> CaseStudy:
@@ -54,9 +50,11 @@ def _city_id(slug: str) -> Any:
     return sa.select(City.id).where(City.slug == slug).scalar_subquery()
 
 
-def _conditions(city: str, theme: str, model: str, site_type: str, q: str) -> list[Any]:
-    """The WHERE clauses of the filters: published only; an unknown value filters nothing."""
+def _conditions(filters: Mapping[str, str]) -> list[Any]:
+    """The WHERE clauses of the filters (CASE_FILTERS): published only; an unknown value
+    filters nothing."""
     where: list[Any] = [CaseStudy.status == CaseStatus.published]
+    city, theme, model = (filters.get(name, "") for name in ("city", "theme", "model"))
     if city:
         where.append(CaseStudy.city_id == _city_id(city))
     if theme in THEMES:
@@ -71,29 +69,22 @@ def _conditions(city: str, theme: str, model: str, site_type: str, q: str) -> li
                 sa.select(BusinessModel.case_study_id).where(BusinessModel.kind == model)
             )
         )
-    if site_type in SITE_TYPES:
-        where.append(CaseStudy.site_type == site_type)
-    found = matching_ids("case_study", q)
+    if filters.get("site_type", "") in SITE_TYPES:
+        where.append(CaseStudy.site_type == filters["site_type"])
+    found = matching_ids("case_study", filters.get("q", ""))
     if found is not None:
         where.append(CaseStudy.id.in_(found))
     return where
 
 
 def case_study_listing(
-    city: str = "",
-    theme: str = "",
-    model: str = "",
-    site_type: str = "",
-    q: str = "",
-    *,
-    newest_first: bool = True,
-    whole: bool = False,
+    *, newest_first: bool = True, whole: bool = False, **filters: str
 ) -> sa.Select:
-    """Published case studies, newest first (else in id order, the API's); ``whole`` loads
-    everything a case study's page shows, not only its card."""
+    """Published case studies matching ``filters`` (CASE_FILTERS), newest first (else in id
+    order, the API's); ``whole`` loads everything a case study's page shows, not only its card."""
     query = (
         sa.select(CaseStudy)
-        .where(*_conditions(city, theme, model, site_type, q))
+        .where(*_conditions(filters))
         .options(*(services.CASE_EAGER if whole else CARD_EAGER))
     )
     if not newest_first:
@@ -197,7 +188,7 @@ def library(args: dict[str, str], page: int, per_page: int = 12) -> LibraryPage:
                 sa.literal_column("'case_study'").label("kind"),
                 CaseStudy.id.label("id"),
                 CaseStudy.published_at.label("at"),
-            ).where(*_conditions(**filters))
+            ).where(*_conditions(filters))
         )
     if kind != "case_study" and (practices := _practices(**filters)) is not None:
         parts.append(practices)
@@ -282,7 +273,7 @@ class LinkView:
 
 def links_from(case_id: int) -> list[LinkView]:
     """What the case study inspired, with titles (three queries whatever the number of links)."""
-    links = services.adaptations(case_id)
+    links = links_of([case_id])[case_id]
     titles = _titles({(k.target_type, k.target_id) for k in links})
     return [
         LinkView(
@@ -300,17 +291,18 @@ def links_from(case_id: int) -> list[LinkView]:
 
 def inspired_by(target_type: str, target_id: int) -> list[CaseStudy]:
     """The published case studies a challenge, pilot or case study was inspired by (for a
-    "Inspired by" line on its page)."""
+    "Inspired by" line on its page), with their cities: one statement, as a page adds it."""
     return list(
         db.session.scalars(
             sa.select(CaseStudy)
             .join(KnowledgeLink, KnowledgeLink.case_study_id == CaseStudy.id)
+            .join(City, City.id == CaseStudy.city_id)
             .where(
                 KnowledgeLink.target_type == target_type,
                 KnowledgeLink.target_id == target_id,
                 CaseStudy.status == CaseStatus.published,
             )
-            .options(selectinload(CaseStudy.city))
+            .options(contains_eager(CaseStudy.city))
             .order_by(KnowledgeLink.created_at)
         )
     )

@@ -3,7 +3,7 @@ writes, sends its domain event (audit, notifications, follows) and commits."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
-from werkzeug.datastructures import FileStorage
 
 from livinglab import events, policy
-from livinglab.casestudies import signals
+from livinglab.casestudies import files, signals
+from livinglab.casestudies.files import Files
 from livinglab.casestudies.inputs import CaseInput, Checked, validated
 from livinglab.casestudies.models import (
     LINK_TARGETS,
@@ -34,18 +34,16 @@ from livinglab.errors import Conflict, Invalid, NotFound, require
 from livinglab.extensions import db
 from livinglab.i18n import content_language_for
 from livinglab.pilots.models import Pilot
-from livinglab.uploads import services as uploads
 
-MAX_DOCUMENTS = 5
-MAX_IMAGES = 8
-NOT_PDF = _l("Documents must be PDF files.")
-NOT_IMAGE = _l("Images must be PNG, JPEG or WebP files; add PDF documents as documents.")
-
-# What a case study's page, its card and the policy read: loaded up front, never lazily.
-CASE_EAGER = (
+# What a case study's card shows; its page, its API answer and the policy read the rest.
+CARD_EAGER = (
     selectinload(CaseStudy.city),
-    selectinload(CaseStudy.author),
     selectinload(CaseStudy.theme_rows),
+    selectinload(CaseStudy.models),
+)
+CASE_EAGER = (
+    *CARD_EAGER,
+    selectinload(CaseStudy.author),
     selectinload(CaseStudy.models).selectinload(BusinessModel.items),
     selectinload(CaseStudy.indicators),
     selectinload(CaseStudy.attachment_links).selectinload(CaseAttachment.attachment),
@@ -65,40 +63,21 @@ def load_many(ids: Collection[int]) -> dict[int, CaseStudy]:
     return {c.id: c for c in db.session.scalars(query)}
 
 
-def _files_of_kind(files: Sequence[FileStorage], pdf: bool, field: str) -> list[FileStorage]:
-    """Refuses a document that is not a PDF (or an image field holding one) by its first bytes,
-    before anything is stored; the uploads service checks the rest."""
-    chosen = [f for f in files if f and f.filename]
-    for upload in chosen:
-        head = upload.stream.read(5)
-        upload.stream.seek(0)
-        if (head == b"%PDF-") != pdf:
-            message = NOT_PDF if pdf else NOT_IMAGE
-            raise Invalid(message, {field: message})
-    return chosen
+def written(author: Any, checked: Checked) -> CaseStudy:
+    """A new draft of the author's city, in their language unless the input names one."""
+    case = CaseStudy(
+        city_id=author.city_id,
+        author_id=author.id,
+        status=CaseStatus.draft,
+        language=content_language_for(author),
+    )
+    case.theme_rows, case.models, case.indicators, case.attachment_links = [], [], [], []
+    fill(case, checked)
+    return case
 
 
-def _store_files(
-    user: Any, case: CaseStudy, documents: Sequence[FileStorage], images: Sequence[FileStorage]
-) -> None:
-    docs = _files_of_kind(documents, True, "documents")
-    pictures = _files_of_kind(images, False, "images")
-    have_docs = len(case.documents) if case.id else 0
-    have_images = len(case.images) if case.id else 0
-    if have_docs + len(docs) > MAX_DOCUMENTS:
-        message = _l("At most 5 documents per case study.")
-        raise Invalid(message, {"documents": message})
-    if have_images + len(pictures) > MAX_IMAGES:
-        message = _l("At most 8 images per case study.")
-        raise Invalid(message, {"images": message})
-    position = len(case.attachment_links)
-    for upload, field in [(d, "documents") for d in docs] + [(i, "images") for i in pictures]:
-        attachment = uploads.store_upload(upload, user.id, field=field)
-        case.attachment_links.append(CaseAttachment(attachment=attachment, position=position))
-        position += 1
-
-
-def _apply(case: CaseStudy, checked: Checked) -> None:
+def fill(case: CaseStudy, checked: Checked) -> None:
+    """Writes checked input into the case study (its form, the API, the demo's file)."""
     for name, value in checked.text.items():
         setattr(case, name, value)
     case.site_type = checked.site_type
@@ -130,24 +109,11 @@ def _apply(case: CaseStudy, checked: Checked) -> None:
     ]
 
 
-def create(
-    user: Any,
-    data: CaseInput,
-    documents: Sequence[FileStorage] = (),
-    images: Sequence[FileStorage] = (),
-) -> CaseStudy:
+def create(user: Any, data: CaseInput, documents: Files = (), images: Files = ()) -> CaseStudy:
     """A draft of the author's own city; its representatives publish it."""
     require(policy.can_write_case_study(user))
-    checked = validated(data)
-    case = CaseStudy(
-        city_id=user.city_id,
-        author_id=user.id,
-        status=CaseStatus.draft,
-        language=content_language_for(user),
-    )
-    case.theme_rows, case.models, case.indicators, case.attachment_links = [], [], [], []
-    _apply(case, checked)
-    _store_files(user, case, documents, images)
+    case = written(user, validated(data))
+    files.store(user.id, case, documents, images)
     db.session.add(case)
     db.session.flush()
     events.send(signals.case_study_created, case, actor=user)  # audit, the author's follow
@@ -159,21 +125,41 @@ def edit(
     user: Any,
     case: CaseStudy,
     data: CaseInput,
-    documents: Sequence[FileStorage] = (),
-    images: Sequence[FileStorage] = (),
+    documents: Files = (),
+    images: Files = (),
     remove: Collection[int] = (),
 ) -> None:
     require(policy.can_edit_case_study(user, case))
-    checked = validated(data)
-    _apply(case, checked)
-    if remove:
-        case.attachment_links = [
-            link for link in case.attachment_links if link.attachment_id not in set(remove)
-        ]
-    _store_files(user, case, documents, images)
+    fill(case, validated(data))
+    removed = files.detach(case, remove)
+    files.store(user.id, case, documents, images)
+    _edited(user, case)
+    files.delete(removed)
+
+
+def _edited(user: Any, case: CaseStudy) -> None:
     case.updated_at = utcnow()
     events.send(signals.case_study_edited, case, actor=user)  # audit, once published
     events.commit()
+
+
+def add_files(user: Any, case: CaseStudy, documents: Files = (), images: Files = ()) -> None:
+    """Adds documents and images to a case study, its text unchanged (the API's uploads)."""
+    require(policy.can_edit_case_study(user, case))
+    if not any(f and f.filename for f in [*documents, *images]):
+        message = _l("Choose a PDF document or an image to add.")
+        raise Invalid(message, {"documents": message})
+    files.store(user.id, case, documents, images)
+    _edited(user, case)
+
+
+def remove_file(user: Any, case: CaseStudy, attachment_id: int) -> None:
+    require(policy.can_edit_case_study(user, case))
+    removed = files.detach(case, {attachment_id})
+    if not removed:
+        raise NotFound(_l("This case study has no such file."))
+    _edited(user, case)
+    files.delete(removed)
 
 
 def submit(user: Any, case: CaseStudy) -> None:
@@ -246,17 +232,6 @@ def adapt(user: Any, case: CaseStudy, data: challenges.ChallengeInput) -> Challe
         raise Invalid(message, {"lead_city": message}, status=403)
     with _adapting(user, case):
         return challenges.propose(user, data)
-
-
-def adaptations(case_id: int) -> list[KnowledgeLink]:
-    return list(
-        db.session.scalars(
-            sa.select(KnowledgeLink)
-            .where(KnowledgeLink.case_study_id == case_id)
-            .options(selectinload(KnowledgeLink.city))
-            .order_by(KnowledgeLink.created_at)
-        )
-    )
 
 
 def _target(target_type: str, target_id: int) -> tuple[int, str, bool]:

@@ -19,6 +19,7 @@ from livinglab.audit.services import record
 from livinglab.casestudies import services, signals
 from livinglab.casestudies.models import KnowledgeLink
 from livinglab.core.links import path_for
+from livinglab.core.receivers import Receivers
 from livinglab.extensions import db
 from livinglab.follows.services import add_follow, follower_ids
 from livinglab.notifications.services import notify_many, push_unread_counts
@@ -32,6 +33,9 @@ AUDIT_LABELS = {
 }
 
 
+receivers = Receivers()
+
+
 def _pushed(told: list[int]) -> None:
     """The unread counts of those told, pushed once the action is committed."""
     if told:
@@ -42,16 +46,24 @@ def _link(case: Any) -> str:
     return path_for("casestudies.show", case_id=case.id)
 
 
+def _watchers(case: Any, actor: Any) -> set[int]:
+    """Its author and its followers, not the one who acted."""
+    return (follower_ids("case_study", case.id) | case.author_ids) - {actor.id}
+
+
+@receivers.on(signals.case_study_created)
 def _created(case: Any, *, actor: Any) -> None:
     record(actor, "case_study.created", case, city_id=case.city_id)
     add_follow(actor.id, "case_study", case.id)
 
 
+@receivers.on(signals.case_study_edited)
 def _edited(case: Any, *, actor: Any) -> None:
     if case.is_published:  # drafts change freely; what the public saw leaves a trace
         record(actor, "case_study.edited", case, city_id=case.city_id)
 
 
+@receivers.on(signals.case_study_submitted)
 def _submitted(case: Any, *, actor: Any) -> None:
     reps = set(
         db.session.scalars(
@@ -63,48 +75,38 @@ def _submitted(case: Any, *, actor: Any) -> None:
             )
         )
     )
-    told = reps - {actor.id}
-    _pushed(
-        notify_many(
-            told, "case_study_submitted", _link(case), title=case.title, name=actor.display_name
-        )
+    who = actor.display_name
+    told = notify_many(
+        reps - {actor.id}, "case_study_submitted", _link(case), title=case.title, name=who
     )
+    _pushed(told)
 
 
+@receivers.on(signals.case_study_published)
 def _published(case: Any, *, actor: Any) -> None:
     record(actor, "case_study.published", case, city_id=case.city_id)
     told = case.author_ids - {actor.id}
     _pushed(notify_many(told, "case_study_published", _link(case), title=case.title))
 
 
+@receivers.on(signals.case_study_adapted)
 def _adapted(case: Any, *, actor: Any, challenge: Any, link: Any) -> None:
-    record(
-        actor,
-        "case_study.adapted",
-        case,
-        city_id=actor.city_id,
-        challenge_id=challenge.id,
-        origin_city_id=case.city_id,
-    )
-    told = (follower_ids("case_study", case.id) | case.author_ids) - {actor.id}
-    _pushed(
-        notify_many(told, "case_study_adapted", _link(case), title=case.title, city=actor.city.name)
-    )
+    audit = {"challenge_id": challenge.id, "origin_city_id": case.city_id}
+    record(actor, "case_study.adapted", case, city_id=actor.city_id, **audit)
+    told = _watchers(case, actor)
+    city = actor.city.name
+    _pushed(notify_many(told, "case_study_adapted", _link(case), title=case.title, city=city))
 
 
+@receivers.on(signals.case_study_linked)
 def _linked(case: Any, *, actor: Any, link: Any, title: str) -> None:
-    record(
-        actor,
-        "case_study.linked",
-        case,
-        city_id=link.city_id,
-        target_type=link.target_type,
-        target_id=link.target_id,
-    )
-    told = (follower_ids("case_study", case.id) | case.author_ids) - {actor.id}
+    target = {"target_type": link.target_type, "target_id": link.target_id}
+    record(actor, "case_study.linked", case, city_id=link.city_id, **target)
+    told = _watchers(case, actor)
     _pushed(notify_many(told, "case_study_linked", _link(case), title=case.title, target=title))
 
 
+@receivers.on(events.challenge_proposed)
 def _challenge_proposed(challenge: Any, *, actor: Any) -> None:
     """A challenge proposed as the adaptation of a case study keeps the link to it."""
     adapting = services.adapting.get()
@@ -124,19 +126,7 @@ def _challenge_proposed(challenge: Any, *, actor: Any) -> None:
     events.send(signals.case_study_adapted, case, actor=actor, challenge=challenge, link=link)
 
 
-RECEIVERS = (
-    (signals.case_study_created, _created),
-    (signals.case_study_edited, _edited),
-    (signals.case_study_submitted, _submitted),
-    (signals.case_study_published, _published),
-    (signals.case_study_adapted, _adapted),
-    (signals.case_study_linked, _linked),
-    (events.challenge_proposed, _challenge_proposed),
-)
-
-
 def connect_all() -> None:
     """Idempotent (blinker keeps one connection per receiver)."""
     ACTION_LABELS.update(AUDIT_LABELS)
-    for signal, receiver in RECEIVERS:
-        signal.connect(receiver, weak=False)
+    receivers.connect_all()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -23,6 +26,8 @@ from livinglab.casestudies.models import MODEL_KINDS, SITE_TYPES, CaseStudy
 from livinglab.challenges.forms import ChallengeForm
 from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
+from livinglab.discussion.queries import thread_context
+from livinglab.discussion.targets import target_of
 from livinglab.errors import ServiceError
 from livinglab.extensions import db
 from livinglab.follows.services import follow, is_following, unfollow
@@ -33,6 +38,9 @@ from livinglab.web.helpers import enforce
 
 bp = Blueprint("casestudies", __name__, url_prefix="/case-studies")
 
+# A policy rule about one case study: ``policy.can_edit_case_study`` and its kin.
+Rule = Callable[[Any, CaseStudy], Any]
+
 bp.add_app_template_filter(site_type_label, "site_type_label")
 bp.add_app_template_filter(model_label, "model_label")
 bp.add_app_template_filter(case_status_label, "case_status_label")
@@ -40,27 +48,36 @@ bp.add_app_template_filter(case_status_label, "case_status_label")
 bp.add_app_template_global(queries.inspired_by, "case_studies_inspiring")
 
 
-def _case(case_id: int) -> CaseStudy:
-    return queries.load_case_study(case_id, current_user)
+def _case(case_id: int, rule: Rule | None = None) -> CaseStudy:
+    """The case study (404 if this reader may not see it), once ``rule`` lets them act on it."""
+    case = queries.load_case_study(case_id, current_user)
+    if rule is not None:
+        enforce(rule(current_user, case))
+    return case
+
+
+# What the form offers to choose from, the same for every case study.
+FORM_CHOICES = {
+    "themes": THEMES,
+    "models": MODEL_KINDS,
+    "item_columns": ITEM_COLUMNS,
+    "site_types": SITE_TYPES,
+    "languages": LANGUAGE_NAMES,
+}
 
 
 def _form_page(case: CaseStudy | None, values: Any, errors: dict, status: int):
-    return (
-        render_template(
-            "casestudies/form.html",
-            case=case,
-            values=values,
-            errors=errors,
-            rows=forms.row_counts(values),
-            themes=THEMES,
-            models=MODEL_KINDS,
-            item_columns=ITEM_COLUMNS,
-            site_types=SITE_TYPES,
-            languages=LANGUAGE_NAMES,
-            form=FlaskForm(),
-        ),
-        status,
+    rows = forms.row_counts(values)
+    page = render_template(
+        "casestudies/form.html",
+        case=case,
+        values=values,
+        errors=errors,
+        rows=rows,
+        form=FlaskForm(),
+        **FORM_CHOICES,
     )
+    return page, status
 
 
 def _files(name: str) -> list:
@@ -103,6 +120,12 @@ def new():
 def show(case_id: int):
     case = _case(case_id)
     user_id = current_user.id if current_user.is_authenticated else None
+    # A published practice is discussed live, as an idea is; a draft has no discussion yet.
+    thread = (
+        thread_context(target_of("case_study", case), request.args.get("before"), current_user)
+        if case.is_published
+        else {}
+    )
     return render_template(
         "casestudies/show.html",
         case=case,
@@ -115,14 +138,14 @@ def show(case_id: int):
         following=is_following(user_id, "case_study", case.id),
         languages=LANGUAGE_NAMES,
         form=FlaskForm(),
+        **thread,
     )
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(case_id: int):
-    case = _case(case_id)
-    enforce(policy.can_edit_case_study(current_user, case))
+    case = _case(case_id, policy.can_edit_case_study)
     if request.method == "GET":
         return _form_page(case, forms.values_of(case), {}, 200)
     if not FlaskForm().validate_on_submit():
@@ -143,64 +166,59 @@ def edit(case_id: int):
     return redirect(url_for("casestudies.show", case_id=case.id))
 
 
-def _act(case_id: int, verdict_of, action, message: str):
-    case = _case(case_id)
-    enforce(verdict_of(current_user, case))
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        action(case)
-    except ServiceError as error:
-        if error.status in (401, 403, 404):
-            raise
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(message, "success")
-    return redirect(url_for("casestudies.show", case_id=case_id))
+def _acting(rule: Rule, done: Any) -> Callable[[Callable[[CaseStudy], None]], Callable]:
+    """Turns ``action(case)`` into the view of a button of the case study's page: the rule,
+    the form's token, the action, then the page again with ``done`` (or why it was refused)."""
+
+    def decorate(action: Callable[[CaseStudy], None]) -> Callable:
+        @functools.wraps(action)
+        def view(case_id: int):
+            case = _case(case_id, rule)
+            if not FlaskForm().validate_on_submit():
+                abort(400)
+            try:
+                action(case)
+            except ServiceError as error:
+                if error.status in (401, 403, 404):
+                    raise
+                db.session.rollback()
+                flash(str(error.message), "error")
+            else:
+                flash(str(done), "success")
+            return redirect(url_for("casestudies.show", case_id=case_id))
+
+        return view
+
+    return decorate
 
 
 @bp.post("/<int:case_id>/submit")
 @login_required
-def submit(case_id: int):
-    return _act(
-        case_id,
-        policy.can_submit_case_study,
-        lambda case: services.submit(current_user, case),
-        _("Your city's representatives are asked to publish it."),
-    )
+@_acting(policy.can_submit_case_study, _l("Your city's representatives are asked to publish it."))
+def submit(case: CaseStudy) -> None:
+    services.submit(current_user, case)
 
 
 @bp.post("/<int:case_id>/publish")
 @login_required
-def publish(case_id: int):
-    return _act(
-        case_id,
-        policy.can_publish_case_study,
-        lambda case: services.publish(current_user, case),
-        _("The case study is published in the library."),
-    )
+@_acting(policy.can_publish_case_study, _l("The case study is published in the library."))
+def publish(case: CaseStudy) -> None:
+    services.publish(current_user, case)
 
 
 @bp.post("/<int:case_id>/links")
 @login_required
-def add_link(case_id: int):
-    return _act(
-        case_id,
-        policy.can_link_case_study,
-        lambda case: services.link(
-            current_user, case, request.form.get("target_type"), request.form.get("target_id")
-        ),
-        _("The link is recorded on both pages."),
-    )
+@_acting(policy.can_link_case_study, _l("The link is recorded on both pages."))
+def add_link(case: CaseStudy) -> None:
+    form = request.form
+    services.link(current_user, case, form.get("target_type"), form.get("target_id"))
 
 
 @bp.route("/<int:case_id>/adapt", methods=["GET", "POST"])
 @login_required
 def adapt(case_id: int):
     """A challenge of the representative's city, prefilled from the case study."""
-    case = _case(case_id)
-    enforce(policy.can_adapt_case_study(current_user, case))
+    case = _case(case_id, policy.can_adapt_case_study)
     if request.method == "GET":
         draft = services.adaptation_draft(case, current_user)
         form = ChallengeForm(formdata=None, obj=draft)

@@ -3,9 +3,13 @@ as a printable page, download it as CSV, spreadsheet or PDF."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
+from typing import Concatenate
 
 from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -35,7 +39,7 @@ def _presets() -> list[tuple[str, date, date]]:
     found = []
     for _n in range(4):
         start, end = quarter(year, number)
-        found.append((f"Q{number} {year}", start, end))
+        found.append((_("Q%(number)d %(year)d", number=number, year=year), start, end))
         year, number = (year - 1, 4) if number == 1 else (year, number - 1)
     return found
 
@@ -89,27 +93,36 @@ def index():
     return _form()
 
 
+def _reported[**P](
+    show: Callable[Concatenate[Report, P], ResponseReturnValue],
+) -> Callable[P, ResponseReturnValue]:
+    """A view of the report the address asks for; a wrong period or city shows the form again
+    with the message at its field (400)."""
+
+    @functools.wraps(show)
+    def view(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
+        try:
+            report = _report()
+        except ServiceError as error:
+            if error.status != 400:
+                raise
+            return _form({k: str(v) for k, v in error.fields.items()}, 400)
+        return show(report, *args, **kwargs)
+
+    return view
+
+
 @bp.get("/view")
 @login_required
-def view():
-    try:
-        report = _report()
-    except ServiceError as error:
-        if error.status != 400:
-            raise
-        return _form({k: str(v) for k, v in error.fields.items()}, 400)
+@_reported
+def view(report: Report):
     return render_template("reports/report.html", report=report, **_context())
 
 
 @bp.get("/report.<any(csv, xlsx, pdf):fmt>")
 @login_required
-def download(fmt: str):
-    try:
-        report = _report()
-    except ServiceError as error:
-        if error.status != 400:
-            raise
-        return _form({k: str(v) for k, v in error.fields.items()}, 400)
+@_reported
+def download(report: Report, fmt: str):
     if fmt == "csv":
         body: str | bytes = exports.to_csv(report)
     elif fmt == "xlsx":

@@ -16,6 +16,7 @@ country's age named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,16 +35,15 @@ AGE_BANDS = ("under-18", "18-24", "25-30", "over-30")
 GENDERS = ("woman", "man", "non-binary", "another", "prefer-not-to-say")
 # The age group asked at registration; the exact age is used for the rule, never stored.
 AGE_GROUPS = {"16-or-older": 16, "15": 15, "14": 14, "13": 13, "under-13": 12}
-# GDPR art. 8(1) as each partner's country set it; 16 (the regulation's default) elsewhere.
-CONSENT_AGES = {
-    "Italy": 14,
-    "France": 15,
-    "Portugal": 13,
-    "Romania": 16,
-    "Germany": 16,
-    "Spain": 14,
-    "Finland": 13,
+# GDPR art. 8(1) as each partner's country set it (as the registration form says it, by age);
+# 16, the regulation's default, elsewhere.
+COUNTRIES_BY_CONSENT_AGE = {
+    13: ("Portugal", "Finland"),
+    14: ("Italy", "Spain"),
+    15: ("France",),
+    16: ("Romania", "Germany"),
 }
+CONSENT_AGES = {c: age for age, countries in COUNTRIES_BY_CONSENT_AGE.items() for c in countries}
 DEFAULT_CONSENT_AGE = 16
 
 
@@ -113,6 +113,28 @@ def registration_consent(
         )
         raise Invalid(message, {"guardian_consent": message})
     return Consent(utcnow())
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The participation questions of registration, as the form and the API ask them."""
+
+    age_group: Any = "16-or-older"
+    guardian_consent: bool = False
+    age_band: Any = None
+    gender: Any = None
+
+
+def register_answering[U](city_slug: Any, answers: Answers, register: Callable[[], U]) -> U:
+    """Registers with ``register`` once the consent rule and the answers are checked (nothing
+    is written when one is refused), then records the answers on the new account."""
+    consent = registration_consent(
+        city_slug, answers.age_group, answers.guardian_consent, answers.age_band
+    )
+    checked_profile(answers.age_band, answers.gender)
+    user = register()
+    record_at_registration(user, consent, answers.age_band, answers.gender)
+    return user
 
 
 def record_at_registration(user: Any, consent: Consent, age_band: Any, gender: Any) -> None:

@@ -106,49 +106,39 @@ def _collect(parts: list[sa.Select]) -> dict[Any, dict[str, int]]:
     return dict(found)
 
 
+def _by_author_city(metric: str, author: Any, created: Any, where: list[Any], period: Period):
+    """A count per city of the members who wrote it (joined through the ``author`` column)."""
+    return _grouped(
+        metric,
+        User.city_id,
+        [*where, *period.bounds(created)],
+        author.class_,
+        (User, author == User.id),
+    )
+
+
 def funnel_by_city(period: Period = ALWAYS) -> dict[int, dict[str, int]]:
     """Per partner city, what its members did: joined, wrote ideas and comments, voted,
     reviewed; what the city decided: approvals, pilots, replications and adaptations made."""
+    approved = Decision.kind == DecisionKind.approve
+    copied = Pilot.origin_id.is_not(None)
+    # A case study adapted as a challenge of the city is its replication of a practice.
+    adapted = KnowledgeLink.relation == "adapted"
+    within = period.bounds
     return _collect(
         [
             _grouped("members", User.city_id, _members(period)),
-            _grouped(
-                "ideas",
-                User.city_id,
-                [*_public_ideas(), *period.bounds(Idea.created_at)],
-                Idea,
-                (User, Idea.author_id == User.id),
+            _by_author_city("ideas", Idea.author_id, Idea.created_at, _public_ideas(), period),
+            _by_author_city(
+                "comments", Comment.author_id, Comment.created_at, _visible_comments(), period
             ),
+            _grouped("votes", Vote.city_id, within(Vote.created_at)),
+            _by_author_city("reviews", Review.expert_id, Review.created_at, [], period),
+            _grouped("approvals", Decision.city_id, [approved, *within(Decision.created_at)]),
+            _grouped("pilots", Pilot.city_id, within(Pilot.created_at)),
+            _grouped("replications", Pilot.city_id, [copied, *within(Pilot.created_at)]),
             _grouped(
-                "comments",
-                User.city_id,
-                [*_visible_comments(), *period.bounds(Comment.created_at)],
-                Comment,
-                (User, Comment.author_id == User.id),
-            ),
-            _grouped("votes", Vote.city_id, period.bounds(Vote.created_at)),
-            _grouped(
-                "reviews",
-                User.city_id,
-                period.bounds(Review.created_at),
-                Review,
-                (User, Review.expert_id == User.id),
-            ),
-            _grouped(
-                "approvals",
-                Decision.city_id,
-                [Decision.kind == DecisionKind.approve, *period.bounds(Decision.created_at)],
-            ),
-            _grouped("pilots", Pilot.city_id, period.bounds(Pilot.created_at)),
-            _grouped(
-                "replications",
-                Pilot.city_id,
-                [Pilot.origin_id.is_not(None), *period.bounds(Pilot.created_at)],
-            ),
-            _grouped(
-                "replications",
-                KnowledgeLink.city_id,
-                [KnowledgeLink.relation == "adapted", *period.bounds(KnowledgeLink.created_at)],
+                "replications", KnowledgeLink.city_id, [adapted, *within(KnowledgeLink.created_at)]
             ),
         ]
     )

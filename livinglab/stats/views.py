@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -68,11 +69,14 @@ def dashboard():
             None if scope.everywhere else set(scope.city_ids), since
         )
         months = _months(since, today)
+        # "Jan 2026", in the reader's language, for the "2026-01" the query counts by.
+        names = {m: format_date(date(int(m[:4]), int(m[5:]), 1), "MMM y") for m in months}
         detail = {
             "months": months,
+            "names": names,
             "counts": per_month,
             "chart": charts.bar_chart(
-                [(m, [per_month.get((m, k), 0) for k in PROFILE_KINDS]) for m in months],
+                [(names[m], [per_month.get((m, k), 0) for k in PROFILE_KINDS]) for m in months],
                 kinds,
             ),
             "cities": [c for c in data.cities if scope.includes(c.id)],

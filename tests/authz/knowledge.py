@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from livinglab.casestudies.models import BusinessModel, CaseStatus, CaseStudy, CaseStudyTheme
+from livinglab.casestudies.models import (
+    BusinessModel,
+    CaseAttachment,
+    CaseStatus,
+    CaseStudy,
+    CaseStudyTheme,
+)
 from livinglab.cities.models import City
 from livinglab.database import utcnow
 from livinglab.extensions import db
+from livinglab.uploads.models import Attachment
 
 
 def build(author_id: int) -> dict[str, int]:
@@ -32,4 +39,15 @@ def build(author_id: int) -> dict[str, int]:
         db.session.add(case)
         db.session.flush()
         made[key] = case.id
+    # A document of the published one (its row only: removing it touches no stored file).
+    document = Attachment(
+        kind="pdf",
+        content_type="application/pdf",
+        original_name="plan.pdf",
+        size_bytes=9,
+        storage_key=f"{'0' * 31}1.pdf",
+    )
+    db.session.add(CaseAttachment(case_study_id=made["case_published"], attachment=document))
+    db.session.flush()
+    made["case_file"] = document.id
     return made
