@@ -14,8 +14,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from livinglab.accounts.labels import PROFILE_KIND_LABELS, ROLE_LABELS
-from livinglab.accounts.models import REQUESTABLE_ROLES, Role
+from livinglab.accounts.models import REQUESTABLE_ROLES, ProfileKind, Role
 from livinglab.i18n import LANGUAGE_NAMES
+from livinglab.onboarding.welcome import WISHED_ROLES
 
 PASSWORD_HINT = _l("At least 10 characters. A few unrelated words make a strong password.")
 
@@ -65,11 +66,26 @@ class RegisterForm(FlaskForm):
     profile_kind = SelectField(
         _l("I am"),
         validators=[InputRequired()],
-        choices=[SelectChoice(kind.value, label) for kind, label in PROFILE_KIND_LABELS.items()],
+        # The participant profiles, then the roles a newcomer asks for once in (their welcome
+        # page explains how): such an account starts as a participant of profile "other".
+        choices=[SelectChoice(kind.value, label) for kind, label in PROFILE_KIND_LABELS.items()]
+        + [SelectChoice(choice, label) for choice, (_role, label) in WISHED_ROLES.items()],
     )
     preferred_language = SelectField(
         _l("Language of the platform"), validators=[Optional()], choices=_language_choices()
     )
+    accept_terms = BooleanField(
+        _l("I have read and accept the terms of use and the privacy notice."),
+        validators=[
+            DataRequired(message=_l("Accept the terms of use and the privacy notice to join."))
+        ],
+    )
+
+    @property
+    def participant_profile(self) -> str:
+        """The profile the account is made with: a wished role starts as "other"."""
+        kind = self.profile_kind.data
+        return ProfileKind.other.value if kind in WISHED_ROLES else kind
 
 
 class LoginForm(FlaskForm):

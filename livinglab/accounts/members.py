@@ -6,18 +6,29 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
-from livinglab.accounts import queries, services
+from livinglab.accounts import directory, queries, services
 from livinglab.accounts.forms import ReactivateForm, RoleDecisionForm, SetRoleForm, SuspendForm
 from livinglab.accounts.labels import role_label
 from livinglab.accounts.models import User
+from livinglab.api.errors import error_response
 from livinglab.errors import ServiceError
-from livinglab.extensions import db
+from livinglab.extensions import db, limiter
 from livinglab.forms import show_service_error
 from livinglab.web.helpers import enforce, page_number
 
@@ -46,6 +57,32 @@ def _member_page(
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
     return _member_page(queries.load_member(user_id))
+
+
+def _search_limit() -> str:
+    return current_app.config.get("RATELIMIT_MEMBER_SEARCH", "60 per minute")
+
+
+def _searcher_key() -> str:
+    """Per member (a picker types fast; a scraper is one account), else per address."""
+    if current_user.is_authenticated:
+        return f"member-search:{current_user.id}"
+    return f"member-search:{get_remote_address()}"
+
+
+@bp.get("/members/search")
+@limiter.limit(_search_limit, key_func=_searcher_key)
+def search():
+    """The co-author picker's search, as JSON: names and cities of members, never addresses."""
+    if not policy.is_member(current_user):
+        return error_response(401, policy.NOT_SIGNED_IN.reason)
+    found = directory.search(
+        current_user,
+        request.args.get("q", "")[:80],
+        city_slug=request.args.get("city", "")[:40],
+        page=page_number(),
+    )
+    return jsonify(directory.as_json(found))
 
 
 def _member_action[F: FlaskForm](

@@ -18,6 +18,7 @@ from livinglab.database import utcnow, write_intent
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.mail import signals as mail_signals
+from livinglab.onboarding import consent
 from livinglab.realtime.broadcast import end_member_sockets
 
 DISPLAY_NAME_MAX = 80
@@ -65,9 +66,13 @@ def register(
     profile_kind: str,
     preferred_language: str | None = None,
     verified: bool = False,
+    accepted_terms: bool = False,
 ) -> User:
     """A new participant. Their address is confirmed by the link emailed to it (queued with
-    the account) unless ``verified`` (an account made on the command line)."""
+    the account) unless ``verified`` (an account made on the command line). With
+    ``accepted_terms`` (the registration form's box), their acceptance of the current terms
+    and privacy notice is recorded with the account; without it (the API, the command line)
+    they are asked at their first sign-in on the site."""
     address = normalize_email(email)
     check_password_rules(password)
     name = display_name.strip()
@@ -103,6 +108,8 @@ def register(
     try:
         db.session.flush()  # the confirmation link names the account by its id
         events.send(mail_signals.member_registering, user)  # the confirmation email
+        if accepted_terms:
+            consent.record(user)
         db.session.commit()
     except IntegrityError:
         # Two registrations with the same address raced; the database kept the first.

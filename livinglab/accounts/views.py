@@ -23,6 +23,7 @@ from livinglab.cities.models import City
 from livinglab.errors import ServiceError
 from livinglab.extensions import db, limiter
 from livinglab.forms import show_service_error
+from livinglab.onboarding import consent, welcome
 from livinglab.stats import participation
 from livinglab.stats.forms import RegistrationQuestions
 from livinglab.web.filters import country_name
@@ -46,7 +47,7 @@ def _register_limit() -> str:
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.profile"))
+        return redirect(url_for("site.home"))
     form = RegisterForm()
     form.city.choices = _city_choices()
     if request.method == "GET" and request.args.get("city"):
@@ -56,7 +57,7 @@ def register():
     if form.is_submitted() and about.validate() and valid:
         try:
             # The consent rule of the city's country is checked before the account exists.
-            consent = participation.registration_consent(
+            age_consent = participation.registration_consent(
                 form.city.data, about.age_group.data, about.guardian_consent.data,
                 about.age_band.data,
             )  # fmt: skip
@@ -66,11 +67,12 @@ def register():
                 password=form.password.data,
                 display_name=form.display_name.data,
                 city_slug=form.city.data,
-                profile_kind=form.profile_kind.data,
+                profile_kind=form.participant_profile,
                 preferred_language=form.preferred_language.data,
+                accepted_terms=form.accept_terms.data,
             )
             participation.record_at_registration(
-                user, consent, about.age_band.data, about.gender.data
+                user, age_consent, about.age_band.data, about.gender.data
             )
         except ServiceError as error:
             db.session.rollback()
@@ -78,9 +80,10 @@ def register():
             show_service_error(about if mine else form, error)
         else:
             session.sign_in(user)
-            flash(_("Welcome to the Living Lab, %(name)s!", name=user.display_name), "success")
-            flash(_("Confirm your address with the link sent to %(a)s.", a=user.email), "info")
-            return redirect(url_for("accounts.profile"))
+            consent.remember(user)
+            welcome.remember_wish(user, form.profile_kind.data)
+            # The welcome page greets them and asks first to confirm the address (no flash).
+            return redirect(url_for("onboarding.welcome"))
     status = 400 if form.errors or about.errors else 200
     return render_template("accounts/register.html", form=form, about=about), status
 
@@ -107,7 +110,10 @@ def login():
         else:
             session.sign_in(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")
-            return redirect(safe_next(url_for("site.home")))
+            target = safe_next(url_for("site.home"))
+            if consent.needs_consent(user):  # a new version of the terms: asked before going on
+                return redirect(url_for("onboarding.consent", next=target))
+            return redirect(target)
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
 

@@ -17,6 +17,9 @@ from livinglab.challenges.services import ChallengeInput
 from livinglab.forms import CheckboxesField, ContentTextForm, body_field
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists, links.")
+DEADLINE_HINT = _l(
+    "Optional. The phase closes when this day ends; the platform then moves the challenge on."
+)
 
 
 class ChallengeForm(ContentTextForm):
@@ -41,9 +44,15 @@ class ChallengeForm(ContentTextForm):
     hide_vote_counts = BooleanField(
         _l("Hide vote counts until voting closes"), description=_l("Frozen once voting opens.")
     )
-    ideas_deadline = DateField(_l("Ideas until"), validators=[Optional()])
-    voting_deadline = DateField(_l("Voting until"), validators=[Optional()])
-    selection_deadline = DateField(_l("Selection until"), validators=[Optional()])
+    ideas_deadline = DateField(
+        _l("Ideas until"), validators=[Optional()], description=DEADLINE_HINT
+    )
+    voting_deadline = DateField(
+        _l("Voting until"), validators=[Optional()], description=DEADLINE_HINT
+    )
+    selection_deadline = DateField(
+        _l("Selection until"), validators=[Optional()], description=DEADLINE_HINT
+    )
 
     def set_city_choices(self, cities) -> None:
         self.lead_city.choices = [SelectChoice(c.slug, c.name) for c in cities]

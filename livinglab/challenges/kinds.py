@@ -5,25 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from livinglab import content, policy
 from livinglab.challenges.models import Challenge
-from livinglab.core.links import path_for
-from livinglab.extensions import db
+from livinglab.core.loading import by_ids
 
 
 def load(ids: Collection[int]) -> dict[int, Challenge]:
     """With the co-hosts, which the policy and the moderators' cities read."""
-    if not ids:
-        return {}
-    query = (
-        sa.select(Challenge)
-        .where(Challenge.id.in_(ids))
-        .options(selectinload(Challenge.cohost_cities))
-    )
-    return {c.id: c for c in db.session.scalars(query)}
+    return by_ids(Challenge, ids, selectinload(Challenge.cohost_cities))
 
 
 def visible_to(user: Any, challenge: Challenge) -> bool:
@@ -35,7 +26,7 @@ KIND = content.register(
     Challenge,
     load=load,
     title_of=lambda c: c.title,
-    url_of=lambda c: path_for("challenges.show", challenge_id=c.id),
+    page=("challenges.show", "challenge_id"),
     owner_ids=lambda c: {c.proposer_id} - {None},
     visible_to=visible_to,
     challenge_id_of=lambda c: c.id,

@@ -4,6 +4,7 @@ search and sorting, eagerly loaded; shared by the HTML views, the API and socket
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import policy
 from livinglab.accounts.models import User
+from livinglab.challenges import deadlines
 from livinglab.challenges.models import (
     PUBLISHED_PHASES,
     THEMES,
@@ -20,6 +22,7 @@ from livinglab.challenges.models import (
     challenge_cohost,
 )
 from livinglab.cities.models import City
+from livinglab.database import write_intent
 from livinglab.discussion.models import Comment
 from livinglab.errors import NotFound
 from livinglab.extensions import db
@@ -52,6 +55,24 @@ def load_challenge(
     if challenge is None or not policy.can_view_challenge(user, challenge):
         raise NotFound()
     return challenge
+
+
+def past_deadline_ids(now: datetime) -> list[int]:
+    """Challenges whose current phase's deadline has passed at ``now`` (the phase ended with
+    its deadline day): what the scheduler moves on. A read that takes no write lock."""
+    today = deadlines.today(now)
+    passed = [
+        sa.and_(Challenge.phase == phase, getattr(Challenge, column) < today)
+        for phase, column in deadlines.DEADLINE_COLUMNS.items()
+    ]
+    with write_intent(False):
+        ids = list(
+            db.session.scalars(
+                sa.select(Challenge.id).where(sa.or_(*passed)).order_by(Challenge.id)
+            )
+        )
+        db.session.commit()
+    return ids
 
 
 def _live_idea_count():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from livinglab import events, policy
 from livinglab.accounts.models import User
+from livinglab.challenges import deadlines, queries
 from livinglab.challenges.models import THEMES, Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
 from livinglab.core.inputs import required_texts
@@ -18,6 +19,7 @@ from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.i18n import content_language_for, supported
+from livinglab.scheduler import PLATFORM, job
 
 LIMITS = {"title": 160, "summary": 500, "body": 20_000}
 
@@ -39,7 +41,31 @@ class ChallengeInput:
     language: str | None = None
 
 
-def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
+# The phases in their order, to tell a phase still to come (or under way) from one that is over.
+_PHASE_ORDER = (Phase.proposed, Phase.open, Phase.voting, Phase.selection)
+
+
+def _check_deadlines_ahead(
+    data: ChallengeInput, challenge: Challenge | None, errors: dict[str, object]
+) -> None:
+    """A deadline set or changed for a phase not yet over must not be a day that has passed:
+    the scheduler would close that phase at once. Deadlines left as they were stay valid."""
+    current = challenge.phase if challenge is not None else Phase.proposed
+    if current not in _PHASE_ORDER:
+        return  # closed or declined: the deadlines are history
+    today = deadlines.today()
+    for phase, column in deadlines.DEADLINE_COLUMNS.items():
+        day = getattr(data, column)
+        unchanged = challenge is not None and getattr(challenge, column) == day
+        if day is None or day >= today or unchanged:
+            continue
+        if _PHASE_ORDER.index(phase) >= _PHASE_ORDER.index(current):
+            errors[column] = _l("This day has passed: choose today or a later day.")
+
+
+def _validated(
+    data: ChallengeInput, challenge: Challenge | None = None
+) -> tuple[dict, City, list[City]]:
     errors: dict[str, object] = {}
     text = required_texts(data, LIMITS, errors)
     themes = sorted(set(data.themes))
@@ -55,13 +81,12 @@ def _validated(data: ChallengeInput) -> tuple[dict, City, list[City]]:
     votes = data.votes_per_member
     if votes is None or not 1 <= votes <= 20:
         errors["votes_per_member"] = _l("Choose between 1 and 20 votes per member.")
-    deadlines = [
-        d for d in (data.ideas_deadline, data.voting_deadline, data.selection_deadline) if d
-    ]
-    if deadlines != sorted(deadlines):
+    dated = [d for d in (data.ideas_deadline, data.voting_deadline, data.selection_deadline) if d]
+    if dated != sorted(dated):
         errors["selection_deadline"] = _l(
             "Deadlines must follow the phases: ideas, then voting, then selection."
         )
+    _check_deadlines_ahead(data, challenge, errors)
     if data.language is not None and not supported(data.language):
         errors["language"] = _l("Choose a language.")
     if errors or lead is None:  # a missing lead is among the errors
@@ -112,7 +137,7 @@ def propose(user: User, data: ChallengeInput) -> Challenge:
 
 def edit(user: User, challenge: Challenge, data: ChallengeInput) -> None:
     require(policy.can_edit_challenge(user, challenge))
-    text, lead, cohosts = _validated(data)
+    text, lead, cohosts = _validated(data, challenge)
     for rule in ("votes_per_member", "hide_vote_counts"):
         if getattr(data, rule) != getattr(challenge, rule):
             verdict = policy.can_change_vote_rules(user, challenge)
@@ -142,6 +167,11 @@ def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str 
         raise Invalid(
             _l("Use at most 1000 characters."), {"reason": _l("Use at most 1000 characters.")}
         )
+    _move(challenge, to_phase, user, reason)
+
+
+def _move(challenge: Challenge, to_phase: Phase, actor: Any, reason: str) -> None:
+    """Moves the phase once, audited and announced; Conflict if it moved meanwhile."""
     previous = challenge.phase
     # Compare-and-set: two clicks or two representatives at once move the phase only once.
     # Session.execute is typed as returning Result; a DML statement's is a CursorResult.
@@ -164,7 +194,31 @@ def change_phase(user: User, challenge: Challenge, to_phase: Phase, reason: str 
         challenge.decline_reason = reason
     # Audit and the followers' notifications, in this transaction.
     events.send(
-        events.challenge_phase_changing, challenge, actor=user, previous=previous, reason=reason
+        events.challenge_phase_changing, challenge, actor=actor, previous=previous, reason=reason
     )
     events.commit()
     events.challenge_phase_changed.send(challenge, previous=previous)
+
+
+@job("challenge-deadlines")
+def close_passed_phases(now: datetime) -> int:
+    """Moves every challenge whose phase's deadline has passed on to the next phase (several
+    steps if several deadlines passed), each move by the platform, audited and announced to
+    the followers like a representative's. Returns the number of moves; a second run finds
+    nothing to do, and a challenge moved meanwhile by someone else is left as it is."""
+    moves = 0
+    for challenge_id in queries.past_deadline_ids(now):
+        challenge = db.session.get(Challenge, challenge_id)
+        while challenge is not None and (closed := deadlines.passed_deadline(challenge, now)):
+            column = deadlines.DEADLINE_COLUMNS[challenge.phase]
+            try:
+                _move(
+                    challenge,
+                    deadlines.NEXT_PHASE[challenge.phase],
+                    PLATFORM,
+                    f"{column} {closed.isoformat()}",  # the audit log's reason: which one passed
+                )
+            except Conflict:  # moved by a representative or another process meanwhile
+                break
+            moves += 1
+    return moves

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from livinglab import policy
-from livinglab.challenges import queries, services
+from livinglab.challenges import deadlines, queries, services
 from livinglab.challenges.forms import ChallengeForm, DeclineForm, PhaseForm
 from livinglab.challenges.labels import phase_label
 from livinglab.challenges.models import PUBLISHED_PHASES, THEMES, Phase
@@ -22,10 +22,14 @@ from livinglab.forms import save_form, show_service_error
 from livinglab.i18n import content_language_for
 from livinglab.ideas.services import idea_count_by_challenge
 from livinglab.text import render_markdown
+from livinglab.votes import queries as vote_queries
 from livinglab.votes import services as vote_services
 from livinglab.web.helpers import enforce, on_refusal_render, page_number
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+# "9 days left", "closes today", "closed on ...": the current phase's deadline on every page
+# that shows a challenge (its cards are on the home, city and search pages too).
+bp.add_app_template_global(deadlines.countdown, "phase_countdown")
 
 
 def load_challenge(challenge_id: int):
@@ -72,10 +76,8 @@ def show(challenge_id: int):
         vote_counts=vote_services.counts(idea_ids)
         if vote_services.counts_visible(challenge)
         else None,
-        my_votes=vote_services.my_votes(user.id if user else None, challenge.id),
-        votes_left=challenge.votes_per_member - vote_services.used_in(user.id, challenge.id)
-        if user
-        else None,
+        # The budget line, "You voted" and the buttons of each card, from one query.
+        ballot=vote_queries.ballot(current_user, challenge, ideas.items),
         may_submit=policy.can_submit_idea(current_user, challenge),
         may_edit=policy.can_edit_challenge(current_user, challenge),
         next_phases=[

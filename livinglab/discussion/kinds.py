@@ -40,6 +40,7 @@ KIND = content.register(
     load=load,
     title_of=lambda c: "",  # a comment is named by what it discusses (its parent)
     url_of=url_of,
+    page=("discussion.permalink", "comment_id"),
     owner_ids=lambda c: {c.author_id} - {None},
     visible_to=visible_to,
     parent_of=lambda c: (c.target_type, c.target_id),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from livinglab import policy
+from livinglab.accounts.models import User
 from livinglab.core.counting import count_per
 from livinglab.core.inputs import optional_id
 from livinglab.discussion.forms import CommentForm
@@ -103,6 +104,15 @@ def comment_counts(challenge_ids: list[int]) -> dict[int, int]:
         Comment.deleted_at.is_(None),
         Comment.hidden_at.is_(None),
     )
+
+
+def people_taking_part(target: Target) -> sa.Select:
+    """The ids of those who may be mentioned in a thread: whoever commented there and the
+    authors of what it hangs on."""
+    commenters = sa.select(Comment.author_id).where(
+        Comment.target_type == target.type, Comment.target_id == target.id
+    )
+    return sa.select(User.id).where(sa.or_(User.id.in_(commenters), User.id.in_(target.author_ids)))
 
 
 def with_author(comment_id: int) -> Comment | None:

@@ -15,6 +15,7 @@ from livinglab import events, policy
 from livinglab.accounts.models import User
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
+from livinglab.discussion import queries
 from livinglab.discussion.models import MAX_BODY, MAX_DEPTH, Comment
 from livinglab.discussion.targets import Target, resolve
 from livinglab.errors import Invalid, ServiceError, require
@@ -135,13 +136,9 @@ def _mentioned_ids(target: Target, text: str) -> set[int]:
     names = {_normalized(m) for m in MENTION.findall(text)}
     if not names:
         return set()
-    taking_part = sa.select(Comment.author_id).where(
-        Comment.target_type == target.type, Comment.target_id == target.id
-    )
     people = db.session.execute(
         sa.select(User.id, User.stored_name).where(
-            sa.or_(User.id.in_(taking_part), User.id.in_(target.author_ids)),
-            User.suspended_at.is_(None),
+            User.id.in_(queries.people_taking_part(target)), User.suspended_at.is_(None)
         )
     ).all()
     return {uid for uid, name in people if _normalized(name) in names}

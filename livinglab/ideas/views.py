@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from livinglab import policy
+from livinglab.accounts import directory
+from livinglab.accounts.models import User
 from livinglab.challenges.queries import load_challenge
 from livinglab.core.inputs import id_text
 from livinglab.follows import button as follow_button
@@ -20,9 +24,32 @@ from livinglab.web.helpers import enforce, on_refusal_redirect
 
 bp = Blueprint("ideas", __name__)
 
+# The name of the idea form's no-script search button of the co-author picker.
+FIND_COAUTHORS = "find_coauthors"
+
 
 def load_idea(idea_id: int) -> Idea:
     return queries.load_idea(idea_id, current_user)
+
+
+def _form_page(form: IdeaForm, **context: Any) -> str:
+    """The idea form with its co-author picker: the members chosen so far and, when the
+    no-script "Find members" button sent the form, the members found (to tick)."""
+    chosen = directory.members_by_ids(form.coauthor_ids())
+    found: list[User] = []
+    searching = FIND_COAUTHORS in request.form
+    if searching:
+        picked = {m.id for m in chosen}
+        query = form.coauthor_query.data or ""
+        found = [m for m in directory.search(current_user, query).members if m.id not in picked]
+    return render_template(
+        "ideas/form.html",
+        form=form,
+        chosen_members=chosen,
+        found_members=found,
+        searching=searching,
+        **context,
+    )
 
 
 @bp.route("/challenges/<int:challenge_id>/ideas/new", methods=["GET", "POST"])
@@ -33,6 +60,8 @@ def submit(challenge_id: int):
     form = IdeaForm()
     if request.method == "GET":
         form.language.data = content_language_for(current_user)
+    if FIND_COAUTHORS in request.form:
+        return _form_page(form, challenge=challenge, idea=None)
 
     def done(idea: Idea):
         flash(_("Your idea is submitted. Good luck!"), "success")
@@ -45,10 +74,10 @@ def submit(challenge_id: int):
             challenge,
             form.to_input(),
             files=form.uploaded_files(),
-            coauthor_emails=form.coauthor_emails(),
+            coauthor_ids=form.coauthor_ids(),
         ),
         done,
-        lambda: render_template("ideas/form.html", form=form, challenge=challenge, idea=None),
+        lambda: _form_page(form, challenge=challenge, idea=None),
         fallback_field="attachments",
     )
 
@@ -68,7 +97,10 @@ def edit(idea_id: int):
     enforce(policy.can_edit_idea(current_user, idea))
     form = IdeaForm(obj=idea) if request.method == "GET" else IdeaForm()
     if request.method == "GET":
-        form.coauthors.data = ""
+        form.coauthors.data = []  # the picker invites more; the team is on the idea's page
+    context = {"challenge": idea.challenge, "idea": idea, "files": attachments.of(idea)}
+    if FIND_COAUTHORS in request.form:
+        return _form_page(form, **context)
 
     def save() -> None:
         chosen = (id_text(v) for v in request.form.getlist("remove_attachment"))
@@ -78,7 +110,7 @@ def edit(idea_id: int):
             form.to_input(),
             files=form.uploaded_files(),
             remove_attachment_ids=[ident for ident in chosen if ident is not None],
-            coauthor_emails=form.coauthor_emails(),
+            coauthor_ids=form.coauthor_ids(),
         )
 
     def done(_saved: None):
@@ -89,13 +121,7 @@ def edit(idea_id: int):
         form,
         save,
         done,
-        lambda: render_template(
-            "ideas/form.html",
-            form=form,
-            challenge=idea.challenge,
-            idea=idea,
-            files=attachments.of(idea),
-        ),
+        lambda: _form_page(form, **context),
         fallback_field="attachments",
     )
 

@@ -13,14 +13,22 @@ from livinglab.extensions import ModelBase
 FLAGS_TO_HIDE = 3
 
 
-class Flag(ModelBase):
+class AboutContent:
+    """A row about one item of content: its id, and the item's kind (livinglab.content) and id.
+
+    These come first in the table, as in the migrations (``sort_order``: a mixin's columns
+    would otherwise follow the model's own)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    content_type: Mapped[str] = mapped_column(sa.String(16), sort_order=-1)
+    content_id: Mapped[int] = mapped_column(sort_order=-1)
+
+
+class Flag(AboutContent, ModelBase):
     """A member's report that some content breaks the rules; one per member and content."""
 
     __tablename__ = "flag"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    content_type: Mapped[str] = mapped_column(sa.String(16))
-    content_id: Mapped[int] = mapped_column()
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

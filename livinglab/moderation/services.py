@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from livinglab import content, events, policy
-from livinglab.accounts.models import Role
+from livinglab.accounts.models import Role, User
 from livinglab.core.inputs import id_text
 from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.moderation.models import FLAGS_TO_HIDE, Flag
+from livinglab.moderation.scope import TITLE_MAX, FlagScope
 
 REASON_MAX = 500
 
@@ -85,14 +86,73 @@ def load_contents(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Content]
     return found
 
 
+def _copy_scope(content: Content) -> None:
+    """Keeps, beside the flags, who moderates the item (see livinglab.moderation.scope)."""
+    db.session.execute(
+        sa.delete(FlagScope).where(
+            FlagScope.content_type == content.type, FlagScope.content_id == content.id
+        )
+    )
+    title = content.title[:TITLE_MAX]
+    # No host city (none is known): one row without a city, so the administrators see it.
+    city_ids: list[int | None] = [*sorted(content.moderation_city_ids)] or [None]
+    for city_id in city_ids:
+        db.session.add(
+            FlagScope(
+                content_type=content.type,
+                content_id=content.id,
+                city_id=city_id,
+                author_id=content.author_id,
+                title=title,
+            )
+        )
+
+
+def moderator_ids(content: Content) -> set[int]:
+    """The members who may judge this content (policy.can_moderate): the administrators and
+    the representatives of its host cities, never its author."""
+    staff = db.session.scalars(
+        sa.select(User).where(
+            User.suspended_at.is_(None),
+            User.deleted_at.is_(None),
+            sa.or_(
+                User.role == Role.admin,
+                sa.and_(
+                    User.role == Role.city_rep,
+                    User.city_id.in_(content.moderation_city_ids),
+                ),
+            ),
+        )
+    )
+    return {user.id for user in staff if policy.can_moderate(user, content)}
+
+
+def open_flags_of(content: Content) -> list[Flag]:
+    """The reports on this content waiting for a decision, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Flag)
+            .where(
+                Flag.content_type == content.type,
+                Flag.content_id == content.id,
+                Flag.resolved_at.is_(None),
+            )
+            .order_by(Flag.created_at, Flag.id)
+        )
+    )
+
+
 def _first_host(content: Content) -> int | None:
     """The city whose log shows a moderation act: one of the content's host cities."""
     return min(content.moderation_city_ids) if content.moderation_city_ids else None
 
 
-def _reason(text: Any, required: bool = True) -> str:
+def _reason(text: Any, missing: Any) -> str:
+    """The reason given, or :class:`Invalid` with ``missing`` (empty) or the length rule."""
     value = (text or "").strip() if isinstance(text, str) else ""
-    if (required and not value) or len(value) > REASON_MAX:
+    if not value:
+        raise Invalid(missing, {"reason": missing})
+    if len(value) > REASON_MAX:
         message = _l("Give a reason of at most 500 characters.")
         raise Invalid(message, {"reason": message})
     return value
@@ -101,7 +161,7 @@ def _reason(text: Any, required: bool = True) -> str:
 def flag(user: Any, content: Content, reason: Any) -> bool:
     """Records a member's flag; returns True when this flag hid the content."""
     require(policy.can_flag(user, content))
-    text = _reason(reason)
+    text = _reason(reason, _l("Say what is wrong with it."))
     try:
         with db.session.begin_nested():
             db.session.add(
@@ -114,6 +174,7 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
             )
     except IntegrityError:
         raise Conflict(_l("You have already flagged this.")) from None
+    _copy_scope(content)
     open_flags = db.session.execute(
         sa.select(sa.func.count(sa.distinct(Flag.reporter_id))).where(
             Flag.content_type == content.type,
@@ -127,7 +188,7 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
         content.obj.hidden_reason = str(
             _l("Hidden after reports from members, until a moderator decides.")
         )
-        # Audit and the author's notification, in this transaction.
+        # Audit, and the notifications of the author and the moderators, in this transaction.
         events.send(
             events.content_auto_hidden,
             content.obj,
@@ -144,7 +205,7 @@ def flag(user: Any, content: Content, reason: Any) -> bool:
 def decide(user: Any, content: Content, *, hide: bool, reason: Any) -> None:
     """A moderator hides or restores, always with a reason the author is told."""
     require(policy.can_moderate(user, content))
-    text = _reason(reason)
+    text = _reason(reason, _l("Give a reason: the author will read it."))
     if hide:
         content.obj.hidden_at = content.obj.hidden_at or utcnow()
         content.obj.hidden_reason = text

@@ -64,6 +64,10 @@ MESSAGES: dict[str, Any] = {
     "moderation_flagged": _l(
         "Your contribution on “%(title)s” was hidden after several reports; a moderator will decide."
     ),
+    "moderation_needed": _l(
+        "A contribution on “%(title)s” was hidden after %(num)s reports: restore it or keep it "
+        "hidden."
+    ),
 }
 
 # The kinds a member may switch off, grouped as the preferences page shows them.
@@ -171,6 +175,23 @@ def unread_count(user_id: int) -> int:
         )
         or 0
     )
+
+
+def mark_group_read(kind: str, group: str) -> list[int]:
+    """Marks every unread notification of this kind and group read, in the current
+    transaction (the caller commits); returns whose they were. For news that is settled for
+    everyone, such as a reported item one moderator has decided on."""
+    rows = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.kind == kind,
+            Notification.group_key == group,
+            Notification.read_at.is_(None),
+        )
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.read_at = now
+    return sorted({row.user_id for row in rows})
 
 
 def mark_all_read(user_id: int) -> None:

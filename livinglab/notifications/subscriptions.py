@@ -18,7 +18,13 @@ from livinglab.challenges.models import Phase
 from livinglab.core.links import path_for
 from livinglab.core.receivers import Receivers
 from livinglab.follows.services import follower_ids
-from livinglab.notifications.services import notify, notify_many, push_unread_counts
+from livinglab.moderation.services import moderator_ids
+from livinglab.notifications.services import (
+    mark_group_read,
+    notify,
+    notify_many,
+    push_unread_counts,
+)
 
 receivers = Receivers()
 connect_all = receivers.connect_all
@@ -73,18 +79,32 @@ def _challenge_phase_changing(challenge: Any, *, actor: Any, previous: Any, reas
 
 @receivers.on(events.content_auto_hidden)
 def _content_auto_hidden(obj: Any, *, content: Any, flags: int, city_id: int | None) -> None:
+    """The author hears that members' reports hid it; each moderator of its host cities (and
+    every administrator) that it waits for their decision, with a link to decide."""
     if content.author_id:
         _tell(content.author_id, "moderation_flagged", link=content.link, title=content.title)
+    case = path_for("moderation.case", content_type=content.type, content_id=content.id)
+    moderators = moderator_ids(content) - {content.author_id}
+    told = notify_many(
+        moderators, "moderation_needed", case, _case_group(content), title=content.title, num=flags
+    )
+    _push_after_commit(told)
+
+
+def _case_group(content: Any) -> str:
+    return f"flagged:{content.type}:{content.id}"
 
 
 @receivers.on(events.content_decided)
 def _content_decided(
     obj: Any, *, content: Any, actor: Any, hide: bool, reason: str, city_id: int | None
 ) -> None:
-    """The author is always told why, whichever way the moderator decided."""
+    """The author is always told why, whichever way the moderator decided; the other
+    moderators' calls to judge it are settled (read), so no one opens a closed case."""
     if content.author_id:
         kind = "moderation_hidden" if hide else "moderation_restored"
         _tell(content.author_id, kind, link=content.link, title=content.title, reason=reason)
+    _push_after_commit(mark_group_read("moderation_needed", _case_group(content)))
 
 
 @receivers.on(events.role_request_decided)

@@ -16,19 +16,10 @@ from livinglab.notifications.services import (
     push_unread_count,
     set_preferences,
     text_of,
-    unread_count,
 )
 from livinglab.web.helpers import page_number
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-@bp.app_context_processor
-def _unread():
-    """The bell's count, for every page of a signed-in member (one small query)."""
-    if current_user and current_user.is_authenticated:
-        return {"unread_notifications": unread_count(current_user.id)}
-    return {"unread_notifications": 0}
 
 
 @bp.get("/")

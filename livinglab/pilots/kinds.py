@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from livinglab import content
 from livinglab.challenges.models import Challenge
-from livinglab.core.links import path_for
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots.models import Milestone, Pilot, PilotUpdate, pilot_update_attachment
@@ -36,7 +35,7 @@ KIND = content.register(
     Pilot,
     load=load,
     title_of=title_of,
-    url_of=lambda p: path_for("pilots.show", pilot_id=p.id),
+    page=("pilots.show", "pilot_id"),
     owner_ids=lambda p: p.team_ids,
     visible_to=visible_to,
     commentable=True,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from livinglab.accounts.models import User
 from livinglab.challenges.models import Challenge
 from livinglab.cities.models import City
+from livinglab.core.columns import owned, parent_id
 from livinglab.database import UTCDateTime, enum_column, utcnow
 from livinglab.extensions import ModelBase, db
 from livinglab.ideas.models import Idea
@@ -34,7 +35,7 @@ class Decision(ModelBase):
     __tablename__ = "decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("idea.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = parent_id("idea")
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True)
     kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind, "decision_kind"))
     reason: Mapped[str | None] = mapped_column(sa.String(2000))
@@ -52,10 +53,8 @@ class Pilot(ModelBase):
     __tablename__ = "pilot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("idea.id", ondelete="CASCADE"), index=True)
-    challenge_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("challenge.id", ondelete="CASCADE"), index=True
-    )
+    idea_id: Mapped[int] = parent_id("idea", index=True)
+    challenge_id: Mapped[int] = parent_id("challenge", index=True)
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True)
     status: Mapped[PilotStatus] = mapped_column(
         enum_column(PilotStatus, "pilot_status"), default=PilotStatus.planned, index=True
@@ -63,6 +62,12 @@ class Pilot(ModelBase):
     # The language of its idea (the title and story it shows), copied when the pilot is made.
     language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     halted_reason: Mapped[str | None] = mapped_column(sa.String(2000))
+    # Where a halted pilot goes back to when it is resumed.
+    halted_from: Mapped[PilotStatus | None] = mapped_column(
+        enum_column(PilotStatus, "pilot_halted_from")
+    )
+    # Why it was completed although milestones were still open (None: all were done).
+    completion_reason: Mapped[str | None] = mapped_column(sa.String(2000))
     # Replications point to the pilot they copy: the twinning made concrete.
     origin_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("pilot.id", ondelete="SET NULL"), index=True
@@ -81,12 +86,8 @@ class Pilot(ModelBase):
     challenge: Mapped[Challenge] = relationship(lazy="raise")
     city: Mapped[City] = relationship(lazy="raise")
     origin: Mapped[Pilot | None] = relationship(remote_side=[id], lazy="raise")
-    milestones: Mapped[list[Milestone]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="(Milestone.due_date, Milestone.id)"
-    )
-    indicators: Mapped[list[Indicator]] = relationship(
-        cascade="all, delete-orphan", lazy="raise", order_by="Indicator.id"
-    )
+    milestones: Mapped[list[Milestone]] = owned("(Milestone.due_date, Milestone.id)")
+    indicators: Mapped[list[Indicator]] = owned("Indicator.id")
 
     @property
     def team_ids(self) -> set[int]:
@@ -95,6 +96,10 @@ class Pilot(ModelBase):
     @property
     def title(self) -> str:
         return self.idea.title
+
+    @property
+    def open_milestones(self) -> list[Milestone]:
+        return [m for m in self.milestones if m.done_on is None]
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -114,7 +119,7 @@ class Milestone(ModelBase):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    pilot_id: Mapped[int] = parent_id("pilot", index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     done_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -135,7 +140,7 @@ class PilotUpdate(ModelBase):
     __tablename__ = "pilot_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    pilot_id: Mapped[int] = parent_id("pilot", index=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -160,28 +165,24 @@ class Indicator(ModelBase):
     __tablename__ = "indicator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    pilot_id: Mapped[int] = parent_id("pilot", index=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     unit: Mapped[str] = mapped_column(sa.String(40))
     baseline: Mapped[float | None] = mapped_column(sa.Float)
     target: Mapped[float | None] = mapped_column(sa.Float)
 
-    values: Mapped[list[IndicatorValue]] = relationship(
-        cascade="all, delete-orphan",
-        lazy="raise",
-        order_by="(IndicatorValue.measured_on, IndicatorValue.id)",
-    )
+    values: Mapped[list[IndicatorValue]] = owned("(IndicatorValue.measured_on, IndicatorValue.id)")
 
 
 class IndicatorValue(ModelBase):
     __tablename__ = "indicator_value"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("indicator.id", ondelete="CASCADE"), index=True
-    )
+    indicator_id: Mapped[int] = parent_id("indicator", index=True)
     measured_on: Mapped[date] = mapped_column(sa.Date)
     value: Mapped[float] = mapped_column(sa.Float)
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
+
+    recorded_by: Mapped[User | None] = relationship(lazy="raise")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,8 @@ from livinglab.database import utcnow
 from livinglab.errors import Conflict, Invalid, require
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
+from livinglab.pilots import signals
+from livinglab.pilots.inputs import day, number, refuse, text
 from livinglab.pilots.models import (
     Indicator,
     IndicatorValue,
@@ -29,8 +31,10 @@ from livinglab.pilots.models import (
 )
 from livinglab.uploads import services as uploads
 
-LESSONS = ("lessons_worked", "lessons_failed", "lessons_costs", "lessons_circular_value")
-TEXT_MAX = 5000
+# What was learned, required to complete: one name per lesson in the forms, the API's
+# ``lessons`` object, its errors and its document (the column is ``lessons_<name>``).
+LESSONS = ("worked", "failed", "costs", "circular_value")
+REASON_MAX = 2000
 
 
 # What a pilot's page, its discussion and the policy read: loaded up front, never lazily.
@@ -41,7 +45,9 @@ PILOT_EAGER = (
     selectinload(Pilot.city),
     selectinload(Pilot.origin).selectinload(Pilot.city),
     selectinload(Pilot.milestones).selectinload(Milestone.evidence_attachment),
-    selectinload(Pilot.indicators).selectinload(Indicator.values),
+    selectinload(Pilot.indicators)
+    .selectinload(Indicator.values)
+    .selectinload(IndicatorValue.recorded_by),
 )
 
 
@@ -54,49 +60,6 @@ def load_many(ids: Collection[int]) -> dict[int, Pilot]:
         return {}
     query = sa.select(Pilot).where(Pilot.id.in_(ids)).options(*PILOT_EAGER)
     return {p.id: p for p in db.session.scalars(query)}
-
-
-def _text(value: Any, field: str, required: bool = True, limit: int = TEXT_MAX) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if (required and not text) or len(text) > limit:
-        message = (
-            _l("This field is required.")
-            if not text
-            else lazy_ngettext(
-                "Use at most %(num)d character.", "Use at most %(num)d characters.", limit
-            )
-        )
-        raise Invalid(message, {field: message})
-    return text
-
-
-def _number(value: Any, field: str, required: bool = True) -> float | None:
-    if value in (None, "") and not required:
-        return None
-    try:
-        number = float(str(value).replace(",", ".").strip())
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or abs(number) > 1e12:
-        message = _l("Enter a number, such as 12 or 3.5.")
-        raise Invalid(message, {field: message})
-    return number
-
-
-def _date(value: Any, field: str, required: bool = True) -> date | None:
-    if value in (None, "") and not required:
-        return None
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value))
-        except ValueError:
-            parsed = None
-    if parsed is None or not date(2000, 1, 1) <= parsed <= date.today() + timedelta(days=3650):
-        message = _l("Enter a real date (year-month-day) between 2000 and ten years from now.")
-        raise Invalid(message, {field: message})
-    return parsed
 
 
 def _changed(user: Any, pilot: Pilot, what: str, **params: Any) -> None:
@@ -119,30 +82,61 @@ def _added[T](user: Any, pilot: Pilot, row: T, what: str) -> T:
 def change_status(
     user: Any, pilot: Pilot, to: Any, *, reason: Any = "", lessons: dict | None = None
 ) -> None:
+    """Moves the pilot on. Halting needs a reason and remembers where to resume; completing
+    needs the four lessons, and a reason if any milestone is still open."""
     try:
         target = PilotStatus(to)
     except ValueError:
-        raise Invalid(_l("Choose a status."), {"status": _l("Choose a status.")}) from None
+        raise refuse("status", _l("Choose a status.")) from None
     require(policy.can_change_pilot_status(user, pilot, target.value))
-    if target == PilotStatus.halted:
-        pilot.halted_reason = _text(reason, "reason", limit=2000)
-    if target == PilotStatus.completed:
-        lessons = lessons or {}
-        for name in LESSONS:
-            setattr(pilot, name, _text(lessons.get(name), name))
-        pilot.completed_at = utcnow()
     previous = pilot.status
+    said = text(reason, "reason", required=False, limit=REASON_MAX)
+    if target == PilotStatus.halted:
+        if not said:
+            raise refuse("reason", _l("Say why the pilot is halted; the reason is public."))
+        pilot.halted_reason, pilot.halted_from = said, previous
+    elif previous == PilotStatus.halted:  # resumed
+        pilot.halted_reason = pilot.halted_from = None
+    if target == PilotStatus.completed:
+        _complete(pilot, said, lessons or {})
     pilot.status = target
-    events.send(events.pilot_status_changing, pilot, actor=user, previous=previous)  # audit
+    # audit
+    events.send(events.pilot_status_changing, pilot, actor=user, previous=previous, reason=said)
     _changed(user, pilot, "status", status=target.value)
+
+
+def _complete(pilot: Pilot, reason: str, lessons: dict) -> None:
+    """The lessons, and why open milestones do not matter; every missing part is marked."""
+    learned: dict[str, str] = {}
+    missing: dict[str, Any] = {}
+    for name in LESSONS:
+        try:
+            learned[name] = text(lessons.get(name), name)
+        except Invalid as error:
+            missing.update(error.fields)
+    still_open = len(pilot.open_milestones)
+    if still_open and not reason:
+        missing["reason"] = lazy_ngettext(
+            "%(num)d milestone is still open: mark it done, or say why the pilot is complete "
+            "without it.",
+            "%(num)d milestones are still open: mark them done, or say why the pilot is "
+            "complete without them.",
+            still_open,
+        )
+    if missing:
+        raise Invalid(_l("Please correct the marked fields."), missing)
+    for name, lesson in learned.items():
+        setattr(pilot, f"lessons_{name}", lesson)
+    pilot.completion_reason = reason if still_open else None
+    pilot.completed_at = utcnow()
 
 
 def add_milestone(user: Any, pilot: Pilot, title: Any, due: Any) -> Milestone:
     require(policy.can_manage_pilot(user, pilot))
     milestone = Milestone(
         pilot_id=pilot.id,
-        title=_text(title, "title", limit=200),
-        due_date=_date(due, "due_date", required=False),
+        title=text(title, "title", limit=200),
+        due_date=day(due, "due_date", required=False),
     )
     return _added(user, pilot, milestone, "milestone")
 
@@ -160,8 +154,8 @@ def complete_milestone(
         raise Invalid(_l("This milestone belongs to another pilot."), status=404)
     if milestone.done_on is not None:
         raise Conflict(_l("This milestone is already done."))
-    milestone.done_on = _date(done_on, "done_on")
-    milestone.evidence = _text(evidence, "evidence", required=file is None)
+    milestone.done_on = day(done_on, "done_on", past=True)
+    milestone.evidence = text(evidence, "evidence", required=file is None)
     if file is not None and file.filename:
         milestone.evidence_attachment = uploads.store_upload(file, user.id, field="evidence_file")
     _changed(user, pilot, "milestone")
@@ -173,7 +167,7 @@ def post_update(user: Any, pilot: Pilot, body: Any, files: list[FileStorage]) ->
         raise Invalid(
             _l("At most 5 images per update."), {"images": _l("At most 5 images per update.")}
         )
-    update = PilotUpdate(pilot_id=pilot.id, author_id=user.id, body=_text(body, "body"))
+    update = PilotUpdate(pilot_id=pilot.id, author_id=user.id, body=text(body, "body"))
     update.images = [uploads.store_upload(f, user.id, field="images") for f in files]
     return _added(user, pilot, update, "update")
 
@@ -181,31 +175,87 @@ def post_update(user: Any, pilot: Pilot, body: Any, files: list[FileStorage]) ->
 def add_indicator(
     user: Any, pilot: Pilot, name: Any, unit: Any, baseline: Any, target: Any
 ) -> Indicator:
-    require(policy.can_manage_pilot(user, pilot))
+    require(policy.can_record_measurement(user, pilot))
     indicator = Indicator(
         pilot_id=pilot.id,
-        name=_text(name, "name", limit=160),
-        unit=_text(unit, "unit", limit=40),
-        baseline=_number(baseline, "baseline", required=False),
-        target=_number(target, "target", required=False),
+        name=text(name, "name", limit=160),
+        unit=text(unit, "unit", limit=40),
+        baseline=number(baseline, "baseline", required=False),
+        target=number(target, "target", required=False),
     )
     return _added(user, pilot, indicator, "indicator")
 
 
 def record_value(
     user: Any, pilot: Pilot, indicator: Indicator, measured_on: Any, value: Any
-) -> None:
-    require(policy.can_manage_pilot(user, pilot))
+) -> IndicatorValue:
+    """A measurement on the day it was taken (today at the latest), in the reader's number
+    format."""
+    require(policy.can_record_measurement(user, pilot))
     if indicator.pilot_id != pilot.id:
         raise Invalid(_l("This indicator belongs to another pilot."), status=404)
-    db.session.add(
-        IndicatorValue(
-            indicator_id=indicator.id,
-            measured_on=_date(measured_on, "measured_on"),
-            value=_number(value, "value"),
-            recorded_by_id=user.id,
-        )
+    row = IndicatorValue(
+        indicator_id=indicator.id,
+        measured_on=day(measured_on, "measured_on", past=True),
+        value=number(value, "value"),
+        recorded_by_id=user.id,
     )
+    return _added(user, pilot, row, "indicator")
+
+
+def _value_of(pilot: Pilot, value_id: int) -> tuple[Indicator, IndicatorValue]:
+    for indicator in pilot.indicators:
+        for row in indicator.values:
+            if row.id == value_id:
+                return indicator, row
+    raise Invalid(_l("This measurement belongs to another pilot."), status=404)
+
+
+def _plain(value: Any) -> str:
+    """A measurement as the audit log keeps it: the same in every language, no ".0"."""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def correct_value(user: Any, pilot: Pilot, value_id: int, measured_on: Any, value: Any) -> None:
+    """A measurement corrected by the pilot team; the audit log keeps old and new."""
+    require(policy.can_record_measurement(user, pilot))
+    indicator, row = _value_of(pilot, value_id)
+    # required, so never None
+    new_day = cast(date, day(measured_on, "measured_on", past=True))
+    new_value = cast(float, number(value, "value"))
+    pairs = {"measured_on": (row.measured_on, new_day), "value": (row.value, new_value)}
+    changes = {
+        field: [_plain(old), _plain(new)] for field, (old, new) in pairs.items() if old != new
+    }
+    if not changes:
+        return  # nothing to record, nobody to tell
+    row.measured_on, row.value = new_day, new_value
+    # audit
+    events.send(
+        signals.measurement_changing, row, actor=user, pilot=pilot, indicator=indicator,
+        changes=changes,
+    )  # fmt: skip
+    _changed(user, pilot, "indicator")
+
+
+def delete_value(user: Any, pilot: Pilot, value_id: int) -> None:
+    """A measurement taken back (entered twice, on the wrong indicator); the audit log keeps
+    what it said."""
+    require(policy.can_record_measurement(user, pilot))
+    indicator, row = _value_of(pilot, value_id)
+    changes = {
+        "measured_on": [_plain(row.measured_on), None],
+        "value": [_plain(row.value), None],
+    }
+    # audit
+    events.send(
+        signals.measurement_changing, row, actor=user, pilot=pilot, indicator=indicator,
+        changes=changes,
+    )  # fmt: skip
+    indicator.values.remove(row)
+    db.session.delete(row)
     _changed(user, pilot, "indicator")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,13 +14,14 @@ from livinglab.challenges.models import THEMES
 from livinglab.cities import queries as city_queries
 from livinglab.discussion.queries import thread_context
 from livinglab.discussion.targets import pilot_target
-from livinglab.errors import ServiceError
+from livinglab.errors import Invalid, ServiceError
 from livinglab.extensions import db
 from livinglab.follows import button as follow_button
 from livinglab.follows.services import is_following
 from livinglab.ideas.queries import IDEA_PAGE, idea_page_context, load_idea
 from livinglab.pilots import decisions, queries, services
-from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
+from livinglab.pilots.inputs import local_today
+from livinglab.pilots.models import Indicator, IndicatorValue, Milestone, Pilot, PilotStatus
 from livinglab.pilots.timeline import timeline
 from livinglab.web.helpers import enforce, on_refusal_render, page_number
 
@@ -79,13 +78,20 @@ def decide(idea_id: int):
         abort(400)
     # Refused (wrong phase, no review yet, decided already): the idea's page again, with why.
     on_refusal_render(lambda: _idea_page(idea_id))
-    _decision, pilot = decisions.decide(
-        current_user,
-        idea,
-        request.form.get("city"),
-        request.form.get("decision"),
-        request.form.get("reason", ""),
-    )
+    try:
+        _decision, pilot = decisions.decide(
+            current_user,
+            idea,
+            request.form.get("city"),
+            request.form.get("decision"),
+            request.form.get("reason", ""),
+        )
+    except Invalid as error:
+        if not error.fields:
+            raise
+        # A missing reason is answered at its field, with what was typed kept.
+        db.session.rollback()
+        return _idea_page(idea_id, {k: str(v) for k, v in error.fields.items()}), error.status
     if pilot:
         flash(
             _("Approved: the pilot in %(city)s is created.", city=current_user.city.name), "success"
@@ -98,10 +104,15 @@ def decide(idea_id: int):
     return redirect(url_for("ideas.show", idea_id=idea_id) + "#decisions")
 
 
-def _idea_page(idea_id: int):
+def _idea_page(idea_id: int, decision_errors: dict[str, str] | None = None):
     idea = load_idea(idea_id, current_user)  # again: the refusal rolled the session back
     context = idea_page_context(idea, current_user, request.args.get("before"))
-    return render_template(IDEA_PAGE, **context)
+    return render_template(
+        IDEA_PAGE,
+        **context,
+        decision_errors=decision_errors or {},
+        decision_values=request.form if decision_errors else {},
+    )
 
 
 def _pilot_or_404(pilot_id: int) -> Pilot:
@@ -109,18 +120,26 @@ def _pilot_or_404(pilot_id: int) -> Pilot:
 
 
 def _page(pilot: Pilot, errors: dict | None = None, status: int = 200):
-    today = date.today()
     may_manage = policy.can_manage_pilot(current_user, pilot)
+    moves = policy.pilot_moves(pilot) if may_manage else ()
     user_id = current_user.id if current_user.is_authenticated else None
     return (
         render_template(
             "pilots/show.html",
             pilot=pilot,
-            today=today,
+            today=local_today(),
             done=pilot.progress[0],
             total=pilot.progress[1],
             may_manage=may_manage,
-            next_statuses=[s for s in policy.PILOT_FLOW[pilot.status.value] if may_manage],
+            may_measure=policy.can_record_measurement(current_user, pilot),
+            # resumed, moved on, halted or completed: each its own form (the last two confirm)
+            resume_to=moves[0] if pilot.status == PilotStatus.halted and moves else None,
+            forward=[s for s in moves if s not in ("completed", "halted")]
+            if pilot.status != PilotStatus.halted
+            else [],
+            may_complete="completed" in moves,
+            may_halt="halted" in moves,
+            lessons=services.LESSONS,
             may_replicate=policy.can_replicate_pilot(current_user, pilot),
             replicas=services.replicas(pilot.id),
             updates=services.updates_of(pilot.id),
@@ -141,7 +160,8 @@ def show(pilot_id: int):
 
 
 def _act(pilot_id: int, form_key: str, action, message: str):
-    """Runs a pilot action; field errors go back next to the fields of the form that sent them."""
+    """Runs a pilot action; its errors go back next to the fields of the form that sent them,
+    with what was typed (no flash at the top: the reader is looking at the form)."""
     pilot = _pilot_or_404(pilot_id)
     enforce(
         policy.can_manage_pilot(current_user, pilot) if form_key != "replicate" else policy.ALLOW
@@ -154,7 +174,6 @@ def _act(pilot_id: int, form_key: str, action, message: str):
         if error.status in (401, 403, 404):
             raise  # the error page, from the app's one handler
         db.session.rollback()
-        flash(str(error.message), "error")
         fields = {k: str(v) for k, v in (error.fields or {}).items()}
         return _page(
             _pilot_or_404(pilot_id), {form_key: fields or {"_": str(error.message)}}, error.status
@@ -164,22 +183,32 @@ def _act(pilot_id: int, form_key: str, action, message: str):
     return redirect(url_for("pilots.show", pilot_id=target.id))
 
 
+# Which form a status change came from, for its errors: the halt and complete forms have their
+# own fields; moving on and resuming share the other.
+_STATUS_FORMS = {"completed": "complete", "halted": "halt"}
+
+
 @bp.post("/pilots/<int:pilot_id>/status")
 @login_required
 def change_status(pilot_id: int):
+    wanted = request.form.get("status", "")
     lessons = {name: request.form.get(name, "") for name in services.LESSONS}
     return _act(
         pilot_id,
-        "status",
+        _STATUS_FORMS.get(wanted, "move"),
         lambda p: services.change_status(
-            current_user,
-            p,
-            request.form.get("status"),
-            reason=request.form.get("reason", ""),
-            lessons=lessons,
+            current_user, p, wanted, reason=request.form.get("reason", ""), lessons=lessons
         ),
-        _("The pilot's status is changed."),
+        _status_changed(wanted),
     )
+
+
+def _status_changed(wanted: str) -> str:
+    if wanted == "completed":
+        return _("The pilot is completed: its lessons are in the good-practice library.")
+    if wanted == "halted":
+        return _("The pilot is halted; your reason is shown on its page.")
+    return _("The pilot's status is changed.")
 
 
 @bp.post("/pilots/<int:pilot_id>/milestones")
@@ -260,6 +289,42 @@ def record_value(pilot_id: int, indicator_id: int):
             current_user, p, indicator, f.get("measured_on"), f.get("value")
         ),
         _("The measurement is recorded."),
+    )
+
+
+def _measurement(pilot_id: int, indicator_id: int, value_id: int) -> IndicatorValue:
+    """A measurement named in the address: 404 unless it is this indicator's, of this pilot."""
+    indicator = _part_of_pilot(Indicator, indicator_id, pilot_id)
+    row = db.session.get(IndicatorValue, value_id)
+    if row is None or row.indicator_id != indicator.id:
+        abort(404)
+    return row
+
+
+@bp.post("/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values/<int:value_id>")
+@login_required
+def correct_value(pilot_id: int, indicator_id: int, value_id: int):
+    _measurement(pilot_id, indicator_id, value_id)
+    f = request.form
+    return _act(
+        pilot_id,
+        f"edit-{value_id}",
+        lambda p: services.correct_value(
+            current_user, p, value_id, f.get("measured_on"), f.get("value")
+        ),
+        _("The measurement is corrected."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values/<int:value_id>/delete")
+@login_required
+def delete_value(pilot_id: int, indicator_id: int, value_id: int):
+    _measurement(pilot_id, indicator_id, value_id)
+    return _act(
+        pilot_id,
+        f"edit-{value_id}",
+        lambda p: services.delete_value(current_user, p, value_id),
+        _("The measurement is deleted."),
     )
 
 

@@ -62,6 +62,7 @@ from livinglab.policy.core import (
     Verdict,
     is_member,
 )
+from livinglab.policy.desk import desk_scope, no_vote_scope
 from livinglab.policy.discussion import (
     can_change_comment,
     can_comment,
@@ -79,18 +80,18 @@ from livinglab.policy.meetings import (
     can_see_online_link,
     can_see_own_registration,
     can_view_attendance,
-    can_view_meeting,
+    can_view_delegation,
+    can_view_event,
 )
 from livinglab.policy.participation import (
     RESULTS_PHASES,
     can_cast_another_vote,
     can_decide_idea,
     can_decide_idea_for_own_city,
-    can_review,
     can_see_vote_counts,
-    can_view_review_queue,
     can_view_vote_results,
     can_vote,
+    can_vote_in,
     can_withdraw_vote,
     is_decider,
 )
@@ -99,9 +100,17 @@ from livinglab.policy.pilots import (
     REPLICABLE_PILOT_STATUSES,
     can_change_pilot_status,
     can_manage_pilot,
+    can_record_measurement,
     can_replicate_pilot,
     can_view_pilot,
     can_view_upload,
+    pilot_moves,
+)
+from livinglab.policy.reviews import (
+    REVIEW_PHASES,
+    can_review,
+    can_submit_review,
+    can_view_review_queue,
 )
 from livinglab.policy.verification import can_resend_verification, is_verified
 
@@ -115,6 +124,7 @@ __all__ = [
     "PUBLISHED_PHASES",
     "REPLICABLE_PILOT_STATUSES",
     "RESULTS_PHASES",
+    "REVIEW_PHASES",
     "CityScope",
     "RoleRequestScope",
     "Verdict",
@@ -150,10 +160,12 @@ __all__ = [
     "can_oversee_all_cities",
     "can_propose_challenge",
     "can_publish_challenge",
+    "can_record_measurement",
     "can_replicate_pilot",
     "can_request_role",
     "can_resend_verification",
     "can_review",
+    "can_submit_review",
     "can_see_member_email",
     "can_see_vote_counts",
     "can_set_role",
@@ -170,6 +182,7 @@ __all__ = [
     "can_view_vote_results",
     "can_view_whole_audit_log",
     "can_vote",
+    "can_vote_in",
     "can_withdraw_idea",
     "can_withdraw_vote",
     "can_cancel_registration",
@@ -181,12 +194,16 @@ __all__ = [
     "can_see_online_link",
     "can_see_own_registration",
     "can_view_attendance",
-    "can_view_meeting",
+    "can_view_delegation",
+    "can_view_event",
+    "desk_scope",
     "is_decider",
     "is_member",
     "is_verified",
     "member_scope",
     "moderation_scope",
+    "pilot_moves",
+    "no_vote_scope",
     "proposals_to_decide_scope",
     "role_request_scope",
 ]

@@ -12,29 +12,23 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from livinglab.accounts.models import Role
-from livinglab.policy.core import (
-    ALLOW,
-    CityScope,
-    Verdict,
-    _admin_or_own_city,
-    _conflict,
-    _forbidden,
-    _is_admin,
-    _is_city_rep,
-    _is_city_rep_of,
-    _member_check,
-    is_member,
-)
+from livinglab.policy import core
+from livinglab.policy.core import ALLOW, CityScope, Verdict, members_only
 from livinglab.policy.verification import verified_only
 
 
 def _is_author(user: Any, case: Any) -> bool:
-    return is_member(user) and case.author_id is not None and case.author_id == user.id
+    return core.is_member(user) and case.author_id is not None and case.author_id == user.id
 
 
 def _manages(user: Any, case: Any) -> bool:
     """Its author, its city's representatives, admins."""
-    return _is_author(user, case) or _is_admin(user) or _is_city_rep_of(user, {case.city_id})
+    return _is_author(user, case) or core._oversees(user, {case.city_id})
+
+
+def _once_published(case: Any, refusal: Any) -> Verdict:
+    """What only a published case study allows: 409 with ``refusal`` before."""
+    return ALLOW if case.status == "published" else core._conflict(refusal)
 
 
 def can_view_case_study(user: Any, case: Any) -> Verdict:
@@ -45,76 +39,71 @@ def can_view_case_study(user: Any, case: Any) -> Verdict:
     return Verdict(False, 404, _l("This case study does not exist or is not published."))
 
 
+@members_only
 @verified_only
 def can_write_case_study(user: Any) -> Verdict:
     """Any member with a confirmed address writes a case study of their own city's practice
     (it notifies the city's representatives, and is read by all once published)."""
-    denied = _member_check(user)
-    return ALLOW if denied is None else denied
+    return ALLOW
 
 
+@members_only
 def can_edit_case_study(user: Any, case: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if _manages(user, case):
         return ALLOW
-    return _forbidden(
+    return core._forbidden(
         _l("Only its author, its city's representatives and administrators edit a case study.")
     )
 
 
+@members_only
 def can_submit_case_study(user: Any, case: Any) -> Verdict:
     """Its author asks the city's representatives to publish a draft."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if not _manages(user, case):
-        return _forbidden(_l("Only its author asks for a case study to be published."))
+        return core._forbidden(_l("Only its author asks for a case study to be published."))
     if case.status != "draft":
-        return _conflict(_l("This case study is no longer a draft."))
+        return core._conflict(_l("This case study is no longer a draft."))
     return ALLOW
 
 
+@members_only
 def can_publish_case_study(user: Any, case: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if not (_is_admin(user) or _is_city_rep_of(user, {case.city_id})):
-        return _forbidden(_l("Only a city representative of the case study's city publishes it."))
+    if not core._oversees(user, {case.city_id}):
+        return core._forbidden(
+            _l("Only a city representative of the case study's city publishes it.")
+        )
     if case.status == "published":
-        return _conflict(_l("This case study is already published."))
+        return core._conflict(_l("This case study is already published."))
     return ALLOW
 
 
 def case_study_review_scope(user: Any) -> CityScope:
     """The cities whose unpublished case studies a viewer is asked to publish."""
-    return _admin_or_own_city(user)
+    return core._admin_or_own_city(user)
 
 
+@members_only
 def can_adapt_case_study(user: Any, case: Any) -> Verdict:
     """A representative of another partner city turns it into a challenge of their city,
     as replication does for pilots."""
-    if (denied := _member_check(user)) is not None:
-        return denied
     if user.role != Role.city_rep:
-        return _forbidden(_l("Only a city representative adapts a case study in their city."))
+        return core._forbidden(_l("Only a city representative adapts a case study in their city."))
     if user.city_id == case.city_id:
-        return _forbidden(_l("A case study is adapted in another partner city, not its own."))
-    if case.status != "published":
-        return _conflict(_l("Only a published case study can be adapted."))
-    return ALLOW
+        return core._forbidden(_l("A case study is adapted in another partner city, not its own."))
+    return _once_published(case, _l("Only a published case study can be adapted."))
 
 
+@members_only
 def can_link_case_study(user: Any, case: Any) -> Verdict:
     """ "This inspired…": its author, its city's representatives, the representatives of the
     city that was inspired, and admins say what a published case study inspired."""
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if not (_manages(user, case) or _is_city_rep(user)):
-        return _forbidden(
+    if not (_manages(user, case) or core._is_city_rep(user)):
+        return core._forbidden(
             _l("Only its author and city representatives say what a case study inspired.")
         )
-    if case.status != "published":
-        return _conflict(_l("Only a published case study can be linked to what it inspired."))
-    return ALLOW
+    return _once_published(
+        case, _l("Only a published case study can be linked to what it inspired.")
+    )
 
 
 # --- Statistics and reports ---------------------------------------------------------------
@@ -123,26 +112,26 @@ def can_link_case_study(user: Any, case: Any) -> Verdict:
 def stats_scope(user: Any) -> CityScope:
     """Where a viewer sees the dashboard's detail (per challenge, per city's profile
     aggregates): admins everywhere, a city representative their own city."""
-    return _admin_or_own_city(user)
+    return core._admin_or_own_city(user)
 
 
+@members_only
 def can_view_stats_detail(user: Any) -> Verdict:
-    if (denied := _member_check(user)) is not None:
-        return denied
     if stats_scope(user):
         return ALLOW
-    return _forbidden(_l("City representatives and administrators see the detailed figures."))
+    return core._forbidden(_l("City representatives and administrators see the detailed figures."))
 
 
+@members_only
 def can_make_report(user: Any, city_id: int | None = None) -> Verdict:
     """Reports for a council or the funder: a city representative for their own city or for
     all cities together, an admin for any; ``city_id`` None means all cities."""
-    if (denied := _member_check(user)) is not None:
-        return denied
-    if _is_admin(user):
+    if core._is_admin(user):
         return ALLOW
-    if not _is_city_rep(user):
-        return _forbidden(_l("City representatives and administrators make reports."))
+    if not core._is_city_rep(user):
+        return core._forbidden(_l("City representatives and administrators make reports."))
     if city_id is not None and city_id != user.city_id:
-        return _forbidden(_l("A city representative reports on their own city or on all cities."))
+        return core._forbidden(
+            _l("A city representative reports on their own city or on all cities.")
+        )
     return ALLOW

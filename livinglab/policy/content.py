@@ -24,6 +24,7 @@ from livinglab.policy.core import (
     is_member,
     members_only,
 )
+from livinglab.policy.deadlines import ideas_open
 from livinglab.policy.verification import verified_only
 
 # The phase a challenge may move to from each phase (publishing is proposed -> open).
@@ -145,9 +146,7 @@ def can_view_idea(user: Any, idea: Any) -> Verdict:
 @members_only
 @verified_only
 def can_submit_idea(user: Any, challenge: Any) -> Verdict:
-    if challenge.phase != Phase.open:
-        return _conflict(_l("Ideas can only be submitted while the challenge is open."))
-    return ALLOW
+    return ideas_open(challenge)  # the phase, and its ideas deadline
 
 
 @members_only

@@ -23,8 +23,9 @@ from livinglab.policy.core import (
 )
 
 
-def can_view_meeting(user: Any, meeting: Any) -> Verdict:
-    """Events are public from their creation; a cancelled one stays as its record."""
+def can_view_event(user: Any, meeting: Any) -> Verdict:
+    """Events are public from their creation; a cancelled one stays as its record. Named by the
+    table (``event``), as the rule of the files an event shows is looked up (policy.pilots)."""
     return ALLOW
 
 
@@ -94,6 +95,16 @@ def can_manage_delegation(user: Any, meeting: Any) -> Verdict:
     if not (_is_city_rep(user) or _is_admin(user)):
         return _forbidden(_l("Only a city representative registers their city's delegation."))
     return _registration_open(meeting)
+
+
+def can_view_delegation(user: Any, meeting: Any, city_id: int) -> Verdict:
+    """Who is in a city's delegation (names, seats): the event's organisers, and that city's
+    representatives."""
+    if (denied := _member_check(user)) is not None:
+        return denied
+    if can_manage_meeting(user, meeting) or _is_city_rep_of(user, {city_id}):
+        return ALLOW
+    return _forbidden(_l("Only the organisers and the city's representatives see its delegation."))
 
 
 def can_see_online_link(user: Any, meeting: Any, registration: Any = None) -> Verdict:

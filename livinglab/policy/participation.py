@@ -1,4 +1,5 @@
-"""Taking part in a challenge's decision: votes, expert reviews and the host cities' choice.
+"""Taking part in a challenge's decision: votes and the host cities' choice (expert reviews:
+livinglab.policy.reviews).
 
 Budgets and duplicates need stored rows; the services count them and ask here with the counts,
 so the rule and its wording stay in one place.
@@ -20,18 +21,29 @@ from livinglab.policy.core import (
     _conflict,
     _forbidden,
     _is_city_rep_of,
-    _only_roles,
     members_only,
 )
+from livinglab.policy.deadlines import voting_open
 from livinglab.policy.verification import verified_only
 
 # Vote counts hidden during voting (``hide_vote_counts``) show again from these phases on;
 # the ranking is published from them too.
 RESULTS_PHASES = (Phase.selection, Phase.closed)
-REVIEW_PHASES = (Phase.open, Phase.voting, Phase.selection)
 
 
 # --- Votes --------------------------------------------------------------------------------
+
+
+@members_only
+@verified_only
+def can_vote_in(user: Any, challenge: Any) -> Verdict:
+    """Whether the member takes part in this challenge's vote at all: what decides if a page
+    shows them a budget, or the reason instead. Each idea adds its own checks (:func:`can_vote`)."""
+    if _is_city_rep_of(user, challenge.host_city_ids):
+        return _forbidden(
+            _l("City representatives of the host cities do not vote on their challenge.")
+        )
+    return voting_open(challenge)  # the phase, and its deadline
 
 
 @members_only
@@ -40,17 +52,8 @@ def can_vote(user: Any, idea: Any) -> Verdict:
     """Budget and duplicates need the stored votes: see :func:`can_cast_another_vote`."""
     if _is_author(user, idea):
         return _forbidden(_l("You cannot vote for your own idea."))
-    if _is_city_rep_of(user, idea.challenge.host_city_ids):
-        return _forbidden(
-            _l("City representatives of the host cities do not vote on their challenge.")
-        )
-    if idea.challenge.phase != Phase.voting:
-        return _conflict(
-            _l(
-                "Voting is not open: the challenge is in phase “%(phase)s”.",
-                phase=idea.challenge.phase.value,
-            )
-        )
+    if not (verdict := can_vote_in(user, idea.challenge)):
+        return verdict
     if idea.status == "withdrawn":
         return _conflict(_l("This idea has been withdrawn."))
     return ALLOW
@@ -77,7 +80,7 @@ def can_cast_another_vote(challenge: Any, *, used: int, already_voted: bool) -> 
 def can_withdraw_vote(user: Any, idea: Any) -> Verdict:
     if idea.challenge.phase != Phase.voting:
         return _conflict(_l("Votes can only be withdrawn while voting is open."))
-    return ALLOW
+    return voting_open(idea.challenge)  # not after the voting deadline either
 
 
 def can_see_vote_counts(challenge: Any) -> bool:
@@ -90,23 +93,6 @@ def can_view_vote_results(user: Any, challenge: Any) -> Verdict:
     if challenge.phase in RESULTS_PHASES:
         return ALLOW
     return Verdict(False, 404, _l("The results are published when voting closes."))
-
-
-# --- Reviews ------------------------------------------------------------------------------
-
-
-def can_view_review_queue(user: Any) -> Verdict:
-    return _only_roles(user, (Role.expert,), _forbidden(_l("Only experts review ideas.")))
-
-
-def can_review(user: Any, idea: Any) -> Verdict:
-    if not (verdict := can_view_review_queue(user)):
-        return verdict
-    if _is_author(user, idea):
-        return _forbidden(_l("You cannot review an idea you wrote."))
-    if idea.challenge.phase not in REVIEW_PHASES:
-        return _conflict(_l("Reviews are closed for this challenge."))
-    return ALLOW
 
 
 # --- Decisions of the host cities ---------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+# The package itself, for the ``can_view_<kind>`` rule of whatever content shows a file (it is
+# only read when a file is asked for, once every rule module has been imported).
+import livinglab.policy as rules
 from livinglab.accounts.models import Role
-from livinglab.policy.casestudies import can_view_case_study
-from livinglab.policy.content import can_view_challenge, can_view_idea
 from livinglab.policy.core import (
     ALLOW,
     Verdict,
@@ -23,9 +25,19 @@ PILOT_FLOW: dict[str, tuple[str, ...]] = {
     "running": ("evaluating", "halted"),
     "evaluating": ("completed", "halted"),
     "completed": (),
-    "halted": (),
+    "halted": (),  # resumed to the status it was halted from (pilot_moves)
 }
 REPLICABLE_PILOT_STATUSES = ("running", "evaluating", "completed")
+# A pilot halted before it remembered its status resumes from the start.
+RESUMED_BY_DEFAULT = "planned"
+
+
+def pilot_moves(pilot: Any) -> tuple[str, ...]:
+    """The statuses this pilot may take next: the lifecycle's next steps, or for a halted
+    pilot the status it was halted from."""
+    if pilot.status == "halted":
+        return (str(pilot.halted_from or RESUMED_BY_DEFAULT),)
+    return PILOT_FLOW[pilot.status]
 
 
 def can_view_pilot(user: Any, pilot: Any) -> Verdict:
@@ -45,7 +57,7 @@ def can_manage_pilot(user: Any, pilot: Any) -> Verdict:
 def can_change_pilot_status(user: Any, pilot: Any, to_status: str) -> Verdict:
     if not (verdict := can_manage_pilot(user, pilot)):
         return verdict
-    if to_status not in PILOT_FLOW[pilot.status]:
+    if to_status not in pilot_moves(pilot):
         return _conflict(
             _l(
                 "A pilot that is “%(current)s” cannot become “%(target)s”.",
@@ -53,6 +65,16 @@ def can_change_pilot_status(user: Any, pilot: Any, to_status: str) -> Verdict:
                 target=to_status,
             )
         )
+    return ALLOW
+
+
+def can_record_measurement(user: Any, pilot: Any) -> Verdict:
+    """Recording, correcting or deleting an indicator's measurement: the pilot's managers,
+    until the pilot is completed (its record is then the published good practice)."""
+    if not (verdict := can_manage_pilot(user, pilot)):
+        return verdict
+    if pilot.status == "completed":
+        return _conflict(_l("The pilot is completed: its measurements no longer change."))
     return ALLOW
 
 
@@ -69,19 +91,23 @@ def can_replicate_pilot(user: Any, pilot: Any) -> Verdict:
 
 # --- Files --------------------------------------------------------------------------------
 
-_VIEW_CHECKS = {
-    "challenge": can_view_challenge,
-    "idea": can_view_idea,
-    "pilot": can_view_pilot,
-    "case_study": can_view_case_study,
-}
+
+def view_rule(content: Any) -> Callable[[Any, Any], Verdict]:
+    """The rule that says who may read this content: ``can_view_<its table>``, as every kind's
+    reading rule is named, so a new kind of content that shows files needs no entry here. A
+    kind without one is a bug that must break loudly, never a file shown to everyone."""
+    name = f"can_view_{content.__tablename__}"
+    rule: Callable[[Any, Any], Verdict] | None = getattr(rules, name, None)
+    if rule is None:
+        raise LookupError(f"livinglab.policy has no {name} for the files {content!r} shows")
+    return rule
 
 
 def can_view_upload(user: Any, shown_on: Any) -> Verdict:
     """A stored file (and its thumbnail) is as visible as the content that shows it: whoever may
-    see at least one of ``shown_on`` (challenges, ideas, pilots) may fetch it. A file shown
-    nowhere any more is fetched by nobody. Refusals are 404, like hidden content itself."""
+    see at least one of ``shown_on`` (challenges, ideas, pilots, case studies) may fetch it. A
+    file shown nowhere any more is fetched by nobody. Refusals are 404, like hidden content."""
     for content in shown_on:
-        if _VIEW_CHECKS[content.__tablename__](user, content):
+        if view_rule(content)(user, content):
             return ALLOW
     return Verdict(False, 404, _l("This page does not exist, or it is not public."))

@@ -5,7 +5,7 @@ maps it to the policy function with the signed-in user. The answer is the :class
 truthy when allowed, whose ``reason`` a page can show when it is not.
 
 Every ``can_<action>`` the policy package exports is an action under its own name
-(``can("view_meeting", m)`` asks ``policy.can_view_meeting``), so a new rule needs no entry
+(``can("view_event", m)`` asks ``policy.can_view_event``), so a new rule needs no entry
 here; :data:`ACTIONS` adds the shorter names the templates already use.
 """
 
@@ -18,13 +18,13 @@ from flask import Flask
 from flask_login import current_user
 
 import livinglab.policy as policy_package
-from livinglab.policy import accounts, participation
+from livinglab.policy import accounts, participation, reviews
 from livinglab.policy.core import Verdict
 
 # The shorter names pages use, beside every exported ``can_<action>``.
 ALIASES: dict[str, Callable[..., Verdict]] = {
     "admin_area": accounts.can_view_admin_area,
-    "review_queue": participation.can_view_review_queue,
+    "review_queue": reviews.can_view_review_queue,
     "decide": participation.can_decide_idea_for_own_city,
     "be_decider": participation.is_decider,
 }

@@ -1,8 +1,19 @@
-"""Voting buttons and the results of a challenge once voting has closed."""
+"""Voting buttons (on the idea's page and on each idea card of a challenge's list), the
+confirmation that answers them, and the results of a challenge once voting has closed.
+
+The buttons are plain forms (with the one-submission key), so voting works without
+JavaScript; the counts on every open page follow over the socket (``vote.changed``).
+After a vote or its withdrawal the member goes back where they pressed (the card's anchor)
+and that card says what happened, with the undo beside it: a receipt kept in the session
+for the next page only, as a flashed message is.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,27 +25,51 @@ from livinglab.web.helpers import enforce, on_refusal_redirect, safe_next
 
 bp = Blueprint("votes", __name__)
 
+RECEIPT = "vote_receipt"  # the session's key: {"idea": id, "done": "cast" | "withdrawn"}
 
-def _vote_action(idea_id: int, action) -> ResponseReturnValue:
+
+def _vote_action(idea_id: int, action: Callable[[Any, int], int], done: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    # A refusal of timing or budget (409) goes back with its message; 401/403/404 are the
-    # error pages (the app's ServiceError handler, site/errors.py).
-    back = on_refusal_redirect(safe_next(url_for("ideas.show", idea_id=idea_id)))
+    back = safe_next(url_for("ideas.show", idea_id=idea_id, _anchor="votes"))
+    # A refusal of timing or budget (409) goes back with its message flashed at the top of
+    # the page (no anchor); 401/403/404 are the error pages (the app's ServiceError handler).
+    on_refusal_redirect(back.split("#", 1)[0])
     action(current_user, idea_id)
+    session[RECEIPT] = {"idea": idea_id, "done": done}
     return redirect(back)
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
 @login_required
 def vote(idea_id: int):
-    return _vote_action(idea_id, services.cast)
+    return _vote_action(idea_id, services.cast, "cast")
 
 
 @bp.post("/ideas/<int:idea_id>/vote/withdraw")
 @login_required
 def withdraw(idea_id: int):
-    return _vote_action(idea_id, services.withdraw)
+    return _vote_action(idea_id, services.withdraw, "withdrawn")
+
+
+@bp.before_app_request
+def _take_receipt() -> None:
+    """The receipt lives for the one request after the vote: the page it redirected to."""
+    if RECEIPT in session:
+        g.vote_receipt = session.pop(RECEIPT)
+
+
+def vote_receipt(idea_id: int) -> str | None:
+    """``"cast"`` or ``"withdrawn"`` when this request follows the member's vote on the idea."""
+    receipt = g.get("vote_receipt")
+    if isinstance(receipt, dict) and receipt.get("idea") == idea_id:
+        return str(receipt.get("done"))
+    return None
+
+
+@bp.app_context_processor
+def _receipt_helper() -> dict[str, Any]:
+    return {"vote_receipt": vote_receipt}
 
 
 def _closed_challenge(challenge_id: int):

@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from livinglab.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import confirm, screenshot, sign_in
 
 DEMO = "@demo.livinglab.eu"
 
@@ -48,6 +48,7 @@ def test_from_proposal_to_a_found_cross_city_idea(new_page, tmp_path):
     rep.get_by_label("Coimbra").check()
     rep.get_by_role("button", name="Save").click()
     rep.get_by_role("button", name="Publish: open for ideas").click()
+    confirm(rep)
     expect(rep.get_by_test_id("challenge-phase")).to_have_text("Open for ideas")
     expect(rep.get_by_test_id("cohost")).to_have_text("Coimbra")
     screenshot(rep, "challenge-published")
@@ -65,10 +66,15 @@ def test_from_proposal_to_a_found_cross_city_idea(new_page, tmp_path):
         "We weave phosphorescent nets with the elders of Borgo Ticino."
     )
     artist.get_by_label("Images or PDF documents").set_input_files(str(image))
-    artist.get_by_label("Invite co-authors").fill(f"participant.iasi{DEMO}")
+    # Co-authors are chosen by name (the platform never shows addresses).
+    artist.get_by_role("combobox", name="Invite co-authors").press_sequentially("Ioana")
+    artist.get_by_role("option", name=re.compile("Ioana Popescu")).click()
+    expect(artist.get_by_role("checkbox", name=re.compile("Ioana Popescu"))).to_be_checked()
     expect(artist.get_by_label("Language of the text")).to_have_value("fi")
     artist.get_by_label("Language of the text").select_option("en")
     artist.get_by_role("button", name="Submit my idea").click()
+    # Submitting makes the idea public: the platform asks first.
+    artist.get_by_role("alertdialog").get_by_role("button", name="Submit my idea").click()
     expect(artist.get_by_role("heading", name="Fishermen's nets in light")).to_be_visible()
     expect(artist.get_by_role("heading", name="Fishermen's nets in light")).to_have_attribute(
         "lang", "en"
@@ -89,7 +95,9 @@ def test_from_proposal_to_a_found_cross_city_idea(new_page, tmp_path):
     # Anyone finds it by a word of its body.
     visitor = new_page()
     visitor.goto("/search")
-    visitor.get_by_label("Words to find in challenges and ideas").fill("phosphorescent")
+    visitor.get_by_label("Words to find in challenges, ideas, case studies and events").fill(
+        "phosphorescent"
+    )
     visitor.get_by_role("button", name="Search").click()
     visitor.get_by_role("link", name="Fishermen's nets in light").click()
     expect(visitor).to_have_url(re.compile(re.escape(idea_path) + "$"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from livinglab.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import confirm, screenshot, sign_in
 
 DEMO = "@demo.livinglab.eu"
 CHALLENGE = "A second life for the stables of the Visconti Castle"
@@ -20,6 +20,7 @@ def test_from_idea_to_replicated_good_practice(new_page):
     pavia.get_by_role("link", name=CHALLENGE).first.click()
     challenge_url = pavia.url
     pavia.get_by_role("button", name="Move to “Voting”").click()
+    confirm(pavia)
     expect(pavia.get_by_test_id("challenge-phase")).to_have_text("Voting")
 
     expert = new_page()
@@ -35,13 +36,14 @@ def test_from_idea_to_replicated_good_practice(new_page):
         "Youth involvement",
         "Replicability in other partner cities",
     ):
-        expert.get_by_label(label).fill("4")
+        expert.get_by_role("group", name=label).get_by_role("radio", name="4 very good").check()
     expert.get_by_label("Your assessment").fill("Feasible and replicable.")
     expert.get_by_label("I declare that I have no conflict of interest").check()
-    expert.get_by_role("button", name="Publish my review").click()
+    expert.get_by_test_id("submit-review").click()
 
     pavia.goto(challenge_url)
     pavia.get_by_role("button", name="Move to “Selection”").click()
+    confirm(pavia)
     expect(pavia.get_by_test_id("challenge-phase")).to_have_text("Selection")
 
     # Coimbra rejects, with its reason; Pavia approves and gets the pilot.
@@ -52,11 +54,14 @@ def test_from_idea_to_replicated_good_practice(new_page):
         "Our restorers are busy until 2028."
     )
     coimbra.get_by_role("button", name="Reject for Coimbra").click()
+    confirm(coimbra)
     expect(coimbra.get_by_test_id("decisions")).to_contain_text(
         "Our restorers are busy until 2028."
     )
     pavia.goto(idea_url)
     pavia.get_by_role("button", name="Approve for Pavia").click()
+    expect(pavia.get_by_role("alertdialog")).to_contain_text("public and final")
+    confirm(pavia)
     expect(pavia.get_by_test_id("pilot-status")).to_have_text("Planned")
     pilot_url = pavia.url
 
@@ -82,12 +87,13 @@ def test_from_idea_to_replicated_good_practice(new_page):
     expect(pavia.get_by_test_id("indicator-latest")).to_have_text("120")
     pavia.get_by_label("New status").select_option("evaluating")
     pavia.get_by_role("button", name="Change the status").click()
-    pavia.get_by_label("New status").select_option("completed")
-    pavia.get_by_label("What worked").fill("Pupils loved watching restorers.")
-    pavia.get_by_label("What did not").fill("Too few places per visit.")
-    pavia.get_by_label("Costs and funding").fill("6,000 € from the museum budget.")
-    pavia.get_by_label("Circular value created").fill("Reclaimed oak reused in the workshop.")
-    pavia.get_by_role("button", name="Change the status").click()
+    completing = pavia.get_by_test_id("complete-form")
+    completing.get_by_label("What worked").fill("Pupils loved watching restorers.")
+    completing.get_by_label("What did not").fill("Too few places per visit.")
+    completing.get_by_label("Costs and funding").fill("6,000 € from the museum budget.")
+    completing.get_by_label("Circular value created").fill("Reclaimed oak reused in the workshop.")
+    completing.get_by_role("button", name="Complete the pilot").click()
+    confirm(pavia)
     expect(pavia.get_by_test_id("pilot-status")).to_have_text("Completed")
     screenshot(pavia, "pilot-completed")
 
@@ -96,6 +102,7 @@ def test_from_idea_to_replicated_good_practice(new_page):
     sign_in(turku, f"cityrep.turku{DEMO}", DEMO_PASSWORD)
     turku.goto(pilot_url)
     turku.get_by_role("button", name="Replicate in Turku").click()
+    confirm(turku)
     expect(turku.get_by_test_id("pilot-status")).to_have_text("Planned")
     expect(turku.locator(".milestones")).to_contain_text("Workshop fitted out")
     turku.goto(pilot_url)
