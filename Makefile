@@ -11,7 +11,6 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-THREADS ?= 200
 FLASK := $(BIN)/flask --app wsgi
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 UV_VERSION := 0.13.9
@@ -64,10 +63,10 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-# One process: it migrates, seeds an empty database with the demo, prints the demo accounts
-# and where mail goes, then serves with gunicorn (livinglab/ops/serve.py).
+# One process (serve.py): it migrates, seeds an empty database with the demo, prints the
+# demo accounts and where mail goes, then serves with gunicorn as gunicorn.conf.py says.
 run: install
-	LIVINGLAB_PUBLIC_URL=$${LIVINGLAB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) serve --port $(PORT) --threads $(THREADS)
+	LIVINGLAB_PUBLIC_URL=$${LIVINGLAB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python serve.py --port $(PORT)
 
 dev: db
 	$(FLASK) run --debug --port $(PORT)
@@ -102,7 +101,7 @@ chromium:
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
 pdf-libs:
-	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
 		echo "Installing the libraries of PDF reports (apt-get)..."; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_LIBS); \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq $(PDF_LIBS); fi; }
@@ -140,6 +139,7 @@ bench: install-dev
 bench-votes: install-dev
 	$(BIN)/python bench/votes.py
 
-# The live fan-out benchmark: 50/200/500 watchers, one and two processes (about 2 minutes).
+# The live benchmark: 500/1,000/2,000 watchers per process, one and two processes, pages
+# measured meanwhile (about 5 minutes).
 bench-fanout: install-dev
 	$(BIN)/python bench/fanout.py

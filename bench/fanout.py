@@ -1,16 +1,26 @@
-"""Fan-out benchmark: N Socket.IO clients watch one room on the production server; one member
-posts; how long until every watcher has the comment?
+"""Live-layer benchmark: thousands of watchers on one idea's room, pages measured meanwhile.
 
-    .venv/bin/python bench/fanout.py [--clients 50,200,500] [--posts 5]
+    .venv/bin/python bench/fanout.py [--watchers 500,1000,2000] [--posts 5]
+                                     [--modes gevent] [--processes 1,2]
 
-Runs one gunicorn process, then two processes sharing broadcasts through Redis (watchers
-spread over both), on a fresh SQLite database with the demo data. Traffic stays on 127.0.0.1.
-Results are printed and written to bench/results-fanout.txt.
+For each server mode and process count, on a fresh SQLite database with the demo (Redis
+between processes): the page latency idle; then N watchers per process connect (WebSocket,
+anonymous, joined to one idea's room, spread over the processes), and one member posts
+comments while a reader keeps loading pages. Printed next to the goals of issue 15: fan-out
+median/p95/max to every watcher, the pages' p95 with the watchers connected against idle, and
+how many watchers missed a comment. Two processes get twice the watchers: they should hold
+them at the latency of one process with half.
+
+The watchers are asyncio WebSockets speaking Engine.IO 4 / Socket.IO 5 (wsproto), so 4,000 of
+them cost the benchmark one thread, not 8,000: the measure is the server's. ``--modes
+threading`` runs the old threaded server (gthread) for comparison; it cannot hold 2,000.
+Results are written to bench/results-fanout.txt.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import socket
@@ -18,20 +28,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-import socketio
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from livinglab.demo import DEMO_PASSWORD  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.watchers import PageReader, fan_out, p95  # noqa: E402
+from livinglab.demo import DEMO_PASSWORD  # noqa: E402
+
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("LIVINGLAB_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+GOALS = "goals: fan-out p95 < 150 ms to 1,000; page p95 with watchers <= 2x idle; 0 missed"
 
 
 def free_port() -> int:
@@ -46,6 +57,8 @@ def prepare(db_url: str) -> dict[str, str]:
         "LIVINGLAB_CONFIG": "development",  # plain HTTP on the loopback: cookies not Secure
         "LIVINGLAB_SECRET_KEY": "bench",
         "LIVINGLAB_DATABASE_URL": db_url,
+        "LIVINGLAB_MAIL_WORKER_THREAD": "0",
+        "LIVINGLAB_SCHEDULER_THREAD": "0",
     }
     for args in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run(
@@ -58,30 +71,18 @@ def prepare(db_url: str) -> dict[str, str]:
     return env
 
 
-def start(
-    env: dict[str, str], processes: int, threads: int
-) -> tuple[list[subprocess.Popen], list[str]]:
+def start(env: dict[str, str], mode: str, processes: int, watchers: int) -> tuple[list, list]:
+    """gunicorn as gunicorn.conf.py says (gevent), or the threaded worker it replaced."""
     procs, urls = [], []
     if processes > 1:
         env = {**env, "LIVINGLAB_REDIS_URL": REDIS_URL}
+    worker = [] if mode == "gevent" else ["-k", "gthread", "--threads", str(watchers + 50)]
     for _ in range(processes):
         port = free_port()
-        command = [
-            str(BIN / "gunicorn"),
-            "--workers",
-            "1",
-            "--threads",
-            str(threads),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ]
+        command = [str(BIN / "gunicorn"), *worker, "--bind", f"127.0.0.1:{port}", "wsgi:app"]
         procs.append(
             subprocess.Popen(
-                [*command, "wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
         )
         urls.append(f"http://127.0.0.1:{port}")
@@ -104,7 +105,7 @@ def stop(procs: list[subprocess.Popen]) -> None:
         p.terminate()
     for p in procs:
         try:
-            p.wait(timeout=15)
+            p.wait(timeout=30)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
@@ -118,11 +119,7 @@ def sign_in(base: str, email: str) -> str:
     ).group(1)
     session.post(
         f"{base}/login",
-        data={
-            "csrf_token": token,
-            "email": email,
-            "password": DEMO_PASSWORD,
-        },
+        data={"csrf_token": token, "email": email, "password": DEMO_PASSWORD},
         timeout=30,
     )
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
@@ -134,98 +131,56 @@ def find_room(base: str) -> str:
     ).group(1)
 
 
-class Watcher:
-    def __init__(self, url: str, room: str, arrivals: dict, lock: threading.Lock):
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("comment.created", self._on_comment)
-        self.client.connect(url, transports=["websocket"], wait_timeout=30)
-        ack = self.client.call("join", {"room": room}, timeout=30)
-        if not ack.get("ok"):
-            raise RuntimeError(ack)
-        self.arrivals, self.lock = arrivals, lock
-
-    def _on_comment(self, data: dict) -> None:
-        now = time.perf_counter()
-        with self.lock:
-            self.arrivals.setdefault(data["id"], []).append(now)
-
-
-def run(
-    urls: list[str], room: str, clients: int, posts: int, poster_email: str
-) -> tuple[float, float, float, int]:
-    arrivals: dict[int, list[float]] = {}
-    lock = threading.Lock()
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        watchers = list(
-            pool.map(lambda i: Watcher(urls[i % len(urls)], room, arrivals, lock), range(clients))
-        )
-    poster = socketio.Client(reconnection=False)
-    poster.connect(
-        urls[0],
-        headers={"Cookie": sign_in(urls[0], poster_email)},
-        transports=["websocket"],
-        wait_timeout=30,
-    )
-    latencies, missing = [], 0
-    try:
-        for n in range(posts):
-            sent = time.perf_counter()
-            ack = poster.call(
-                "comment.create", {"room": room, "body": f"fan-out {clients} #{n}"}, timeout=30
-            )
-            if not ack.get("ok"):
-                raise RuntimeError(ack)
-            cid = ack["comment"]["id"]
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                with lock:
-                    if len(arrivals.get(cid, [])) >= clients:
-                        break
-                time.sleep(0.005)
-            with lock:
-                got = arrivals.get(cid, [])
-                latencies += [(t - sent) * 1000 for t in got]
-                missing += clients - len(got)
-            time.sleep(0.3)
-    finally:
-        poster.disconnect()
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            list(pool.map(lambda w: w.client.disconnect(), watchers))
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
-    return statistics.median(latencies), p95, max(latencies), missing
+def idle_p95(base: str, rounds: int = 40) -> float:
+    reader = PageReader(base)
+    reader.start()
+    while len(reader.latencies) < rounds * len(reader.pages):
+        time.sleep(0.05)
+    reader.stopping.set()
+    reader.join()
+    return p95(reader.latencies[len(reader.pages) * 5 :])  # the first rounds warm up
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", default="50,200,500")
+    parser.add_argument("--watchers", default="500,1000,2000", help="per process")
     parser.add_argument("--posts", type=int, default=5)
+    parser.add_argument("--modes", default="gevent")
+    parser.add_argument("--processes", default="1,2")
     args = parser.parse_args()
-    sizes = [int(x) for x in args.clients.split(",")]
-    lines = [
-        f"{'processes':>9} {'clients':>7} {'median ms':>9} {'p95 ms':>8} {'max ms':>8} {'missed':>6}"
-    ]
-    print(lines[0], flush=True)
-    cities = iter(
-        ["pavia", "poitiers", "coimbra", "iasi", "besancon", "hildesheim", "salamanca", "turku"] * 4
+    sizes = [int(x) for x in args.watchers.split(",")]
+    header = (
+        f"{'mode':>8} {'procs':>5} {'watchers':>8} {'connect s':>9} {'median ms':>9} "
+        f"{'p95 ms':>7} {'max ms':>7} {'missed':>6} {'page p95 idle':>13} {'watched':>8} "
+        f"{'ratio':>5}"
     )
+    lines = [GOALS, f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"]
+    lines.append(header)
+    print("\n".join(lines), flush=True)
+    posters = iter(["pavia", "poitiers", "coimbra", "iasi", "besancon", "hildesheim"] * 8)
     with tempfile.TemporaryDirectory() as tmp:
         env = prepare(f"sqlite:///{tmp}/fanout.sqlite3")
-        for processes in (1, 2):
-            # Threading mode holds a thread per open WebSocket: size the pool for the watchers.
-            threads = max(sizes) // processes + 50
-            procs, urls = start(env, processes, threads)
-            try:
-                room = find_room(urls[0])
-                for clients in sizes:
-                    # A new poster each run: members may post 10 comments a minute.
-                    email = f"participant.{next(cities)}@demo.livinglab.eu"
-                    median, p95, worst, missed = run(urls, room, clients, args.posts, email)
-                    line = f"{processes:>9} {clients:>7} {median:>9.1f} {p95:>8.1f} {worst:>8.1f} {missed:>6}"
-                    print(line, flush=True)
-                    lines.append(line)
-            finally:
-                stop(procs)
+        for mode in args.modes.split(","):
+            for processes in (int(p) for p in args.processes.split(",")):
+                procs, urls = start(env, mode, processes, max(sizes))
+                try:
+                    room = find_room(urls[0])
+                    idle = idle_p95(urls[0])
+                    for per_process in sizes:
+                        watchers = per_process * processes
+                        cookie = sign_in(urls[0], f"participant.{next(posters)}@demo.livinglab.eu")
+                        r = asyncio.run(fan_out(urls, room, watchers, args.posts, cookie))
+                        line = (
+                            f"{mode:>8} {processes:>5} {watchers:>8} {r.connect_s:>9.1f} "
+                            f"{statistics.median(r.latencies):>9.1f} {p95(r.latencies):>7.1f} "
+                            f"{max(r.latencies):>7.1f} {r.missed:>6} {idle:>13.1f} "
+                            f"{r.page_p95:>8.1f} {r.page_p95 / idle:>5.2f}"
+                        )
+                        print(line, flush=True)
+                        lines.append(line)
+                finally:
+                    stop(procs)
+    lines.append(f"load average at end: {os.getloadavg()[0]:.2f}")
     (ROOT / "bench" / "results-fanout.txt").write_text("\n".join(lines) + "\n")
 
 

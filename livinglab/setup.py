@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
@@ -61,6 +63,9 @@ def init_extensions(app: Flask) -> None:
     from livinglab.mail.wiring import init_mail
 
     init_mail(app)  # the outbox, its receivers and worker (livinglab.mail)
+    from livinglab.scheduler import init_scheduler
+
+    init_scheduler(app)  # periodic jobs: the run-due-jobs command, the server's thread
 
     bind_socketio(app)
     from livinglab.ops import init_ops_extensions
@@ -78,6 +83,16 @@ def init_extensions(app: Flask) -> None:
         )
 
 
+def socket_mode() -> str:
+    """``gevent`` where gevent has patched the standard library (the servers gunicorn.conf.py
+    and serve.py start), else ``threading`` (the tests' in-process servers, ``flask run``).
+    Asked, not guessed by Flask-SocketIO: with gevent installed it would pick gevent even in
+    an unpatched process, where a blocking call would stall every socket."""
+    monkey = sys.modules.get("gevent.monkey")
+    patched = monkey is not None and monkey.is_module_patched("socket")
+    return "gevent" if patched else "threading"
+
+
 def bind_socketio(app: Flask) -> None:
     """Socket.IO serves one app per process; a process that builds several (the tests) rebinds."""
     from livinglab.realtime.acks import SocketJSON
@@ -85,7 +100,7 @@ def bind_socketio(app: Flask) -> None:
 
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=socket_mode(),
         # Redis shares broadcasts between processes; while it is down each process still serves
         # its own clients. Always given (None: this process only), so that a rebind never keeps
         # the previous app's queue.

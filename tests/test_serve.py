@@ -1,5 +1,6 @@
-"""``flask serve``, what ``make run`` starts: one process migrates, seeds an empty database and
-serves, so a fresh machine answers within seconds and a used database is left alone."""
+"""``serve.py``, what ``make run`` starts: one process migrates, seeds an empty database and
+serves (gevent, as gunicorn.conf.py says), so a fresh machine answers within seconds and a
+used database is left alone."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import socketio
+
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _serve(database: Path, *extra: str) -> tuple[subprocess.Popen[str], int]:
+def _serve(database: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
+    """The server's output goes to a file: a pipe nobody reads while it serves would fill."""
     port = free_port()
     env = {
         **os.environ,
@@ -26,16 +30,15 @@ def _serve(database: Path, *extra: str) -> tuple[subprocess.Popen[str], int]:
         "LIVINGLAB_MAIL_DIR": str(database.parent / "mail"),
     }
     env.pop("LIVINGLAB_TEST_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", str(port)]
-        + ["--threads", "4", *extra],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    with open(database.parent / "serve.log", "a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "serve.py", "--port", str(port), *extra],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return process, port
 
 
@@ -49,10 +52,11 @@ def _answers(port: int, path: str, deadline: float) -> int:
     raise AssertionError(f"{path} did not answer")
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
+def _stop(process: subprocess.Popen[bytes], database: Path) -> str:
+    """Stops the server; what it printed."""
     os.killpg(process.pid, signal.SIGTERM)
-    output, _ = process.communicate(timeout=20)
-    return output
+    process.wait(timeout=20)
+    return (database.parent / "serve.log").read_text()
 
 
 def _accounts(database: Path) -> int:
@@ -67,10 +71,16 @@ def test_serve_migrates_seeds_an_empty_database_and_answers(tmp_path: Path) -> N
         deadline = time.monotonic() + 60
         assert _answers(port, "/healthz", deadline) == 200
         assert _answers(port, "/challenges/", deadline) == 200
+        # The live layer answers over a real WebSocket (gevent with simple-websocket).
+        client = socketio.Client(reconnection=False)
+        client.connect(f"http://127.0.0.1:{port}", transports=["websocket"], wait_timeout=20)
+        assert client.transport() == "websocket"
+        client.disconnect()
     finally:
-        output = _stop(process)
+        output = _stop(process, database)
     assert "Demo data ready" in output, output
     assert "cityrep.pavia@demo.livinglab.eu" in output
+    assert "Traceback" not in output, output
     assert _accounts(database) == 27
 
     # Served again, the database keeps what it has: nothing seeded twice.
@@ -78,7 +88,7 @@ def test_serve_migrates_seeds_an_empty_database_and_answers(tmp_path: Path) -> N
     try:
         assert _answers(port, "/healthz", time.monotonic() + 60) == 200
     finally:
-        output = _stop(process)
+        output = _stop(process, database)
     assert "demo data not loaded" in output, output
     assert _accounts(database) == 27
 
@@ -89,5 +99,5 @@ def test_serve_without_demo_leaves_the_database_empty(tmp_path: Path) -> None:
     try:
         assert _answers(port, "/readyz", time.monotonic() + 60) == 200
     finally:
-        _stop(process)
+        _stop(process, database)
     assert _accounts(database) == 0

@@ -1,24 +1,33 @@
-"""``flask --app wsgi serve``: migrate, seed an empty database, then serve, in one process.
+"""``python serve.py`` (what ``make run`` starts): migrate, seed an empty database, then serve,
+in one process.
 
 ``make run`` used to start the app five times (upgrade, seed, two listings, gunicorn), each a
 new Python process importing everything again: about 9.5 s before the first answer. Here the
-app is imported once; gunicorn forks its worker from this process, so the worker starts warm.
+app is imported once and gunicorn forks its worker from this process, so it starts warm. The
+worker settings come from gunicorn.conf.py, the file every other server of the platform reads.
 """
 
 from __future__ import annotations
 
+import argparse
+import runpy
+import time
+from pathlib import Path
 from typing import Any
 
-import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 from flask_migrate import upgrade
 from gunicorn.app.base import BaseApplication
 
+from livinglab import create_app
 from livinglab.accounts.models import User
 from livinglab.demo import DEMO_PASSWORD, demo_account_lines, seed
 from livinglab.extensions import db
 from livinglab.mail import backend
+
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+_SETTINGS = ("worker_class", "worker_connections", "workers", "graceful_timeout")
 
 
 class _Gunicorn(BaseApplication):
@@ -59,26 +68,31 @@ def prepare_database(app: Flask, *, with_demo: bool) -> str:
         )
 
 
-def register_serve_cli(app: Flask) -> None:
-    @app.cli.command("serve")
-    @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=5000, show_default=True)
-    @click.option("--threads", default=200, show_default=True, help="Threads of the worker.")
-    @click.option("--demo/--no-demo", default=True, help="Seed the demo into an empty database.")
-    def serve(host: str, port: int, threads: int, demo: bool) -> None:
-        """Migrate, seed an empty database with the demo, and serve with gunicorn."""
-        flask_app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        click.echo(prepare_database(flask_app, with_demo=demo))
-        click.echo(f"\n  Culture and Heritage Living Lab: http://{host}:{port}")
-        click.echo(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
+def gunicorn_options(bind: str, app: Flask) -> dict[str, Any]:
+    """gunicorn.conf.py's worker settings, this bind, and a fresh database pool per worker."""
+    settings = runpy.run_path(str(GUNICORN_CONF))
+    options = {key: settings[key] for key in _SETTINGS if key in settings}
+    options["bind"] = bind
+    options["post_fork"] = lambda _server, _worker: _forget_parent_connections(app)
+    return options
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Migrate, seed an empty database, and serve.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--no-demo", action="store_true", help="Leave an empty database empty.")
+    args = parser.parse_args(argv)
+    app = create_app()
+    print(prepare_database(app, with_demo=not args.no_demo))
+    print(f"\n  Culture and Heritage Living Lab: http://{args.host}:{args.port}")
+    if not args.no_demo:
+        print(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
         for line in demo_account_lines():
-            click.echo(f"    {line}")
-        click.echo(f"  {backend.describe(flask_app)}\n")
-        _forget_parent_connections(flask_app)
-        options = {
-            "bind": f"{host}:{port}",
-            "workers": 1,
-            "threads": threads,
-            "post_fork": lambda _server, _worker: _forget_parent_connections(flask_app),
-        }
-        _Gunicorn(flask_app, options).run()
+            print(f"    {line}")
+    print(f"  {backend.describe(app)}\n", flush=True)
+    _forget_parent_connections(app)
+    # A pause (patched: it yields) lets greenlets started while building the app, such as the
+    # rate limiter's expiry timer, end here instead of waking up broken in the forked worker.
+    time.sleep(0.05)
+    _Gunicorn(app, gunicorn_options(f"{args.host}:{args.port}", app)).run()
