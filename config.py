@@ -140,9 +140,16 @@ class Config:
     # The delivery worker as a thread of each server process; "0" when only separate
     # `flask --app wsgi deliver-mail` processes send (several workers never send one twice).
     MAIL_WORKER_THREAD = _env("LIVINGLAB_MAIL_WORKER_THREAD") not in ("0", "false", "no", "off")
+    # The periodic jobs (livinglab.scheduler: phases whose deadline passed...) as a thread of
+    # each server process; "0" when cron or a systemd timer runs `flask --app wsgi run-due-jobs`.
+    SCHEDULER_THREAD = _env("LIVINGLAB_SCHEDULER_THREAD") not in ("0", "false", "no", "off")
+    SCHEDULER_POLL_SECONDS = 60.0
     # Where links in emails point, e.g. https://lab.example.org (required behind a proxy that
     # passes any Host header: a password-reset link must not follow the asker's Host).
     PUBLIC_URL: str | None = _env("LIVINGLAB_PUBLIC_URL")
+    # Where members write about their data (the privacy notice names it); without it the notice
+    # points to the city representatives and the municipality's data protection officer.
+    PRIVACY_CONTACT: str | None = _env("LIVINGLAB_PRIVACY_CONTACT")
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link works (once)
     EMAIL_LINK_MAX_AGE = 7 * 24 * 3600  # seconds a confirmation link works
     # Reset requests per client address, and per address asked for (same answer either way).
@@ -182,6 +189,7 @@ class TestingConfig(Config):
     MAIL_SMTP_URL = None
     MAIL_FILE_DIR = os.path.join(tempfile.gettempdir(), "livinglab-test-mail")
     MAIL_WORKER_THREAD = False
+    SCHEDULER_THREAD = False  # the tests run the jobs themselves, at the moment they choose
     PUBLIC_URL = None
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_COST = 8

@@ -17,9 +17,6 @@ def register_cli(app: Flask) -> None:
     from livinglab.mail.cli import register_mail_cli
 
     register_mail_cli(app)  # deliver-mail, mail-outbox, mail-info
-    from livinglab.ops.serve import register_serve_cli
-
-    register_serve_cli(app)  # serve: migrate, seed when empty, then gunicorn (make run)
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
@@ -69,4 +66,4 @@ def register_cli(app: Flask) -> None:
 
     from livinglab.meetings.cli import register_commands as register_event_commands
 
-    register_event_commands(app)  # send-event-reminders, erase-event-answers
+    register_event_commands(app)  # event-reminders, erase-event-answers

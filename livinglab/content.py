@@ -13,6 +13,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from livinglab.core.links import path_for
+
 Loader = Callable[[Collection[int]], dict[int, Any]]
 
 
@@ -22,6 +24,8 @@ class Kind:
     other functions (and the policy) read, so nothing is lazy-loaded afterwards."""
 
     name: str
+    # The kind's name in addresses (``/api/v1/<plural>/<id>/comments``): "case-studies".
+    plural: str
     model: type
     load: Loader
     title_of: Callable[[Any], str]
@@ -36,6 +40,10 @@ class Kind:
     commentable: bool
     followable: bool
     flaggable: bool
+    # The page of one object: (endpoint, the argument naming its id), such as
+    # ("meetings.show", "meeting_id"). Links are made from an id alone, nothing loaded (the
+    # audit log links its subjects so); None for a kind without a page of its own.
+    page: tuple[str, str] | None = None
 
     def load_one(self, ident: int) -> Any | None:
         return self.load([ident]).get(ident)
@@ -48,24 +56,39 @@ def _no_parent(obj: Any) -> None:
     return None
 
 
+def _page_link(page: tuple[str, str]) -> Callable[[Any], str]:
+    endpoint, argument = page
+    return lambda obj: path_for(endpoint, **{argument: obj.id})
+
+
 def register(
     name: str,
     model: type,
     *,
     load: Loader,
     title_of: Callable[[Any], str],
-    url_of: Callable[[Any], str],
     owner_ids: Callable[[Any], set[int]],
     visible_to: Callable[[Any, Any], bool],
+    page: tuple[str, str] | None = None,
+    url_of: Callable[[Any], str] | None = None,
     challenge_id_of: Callable[[Any], int | None] | None = None,
     parent_of: Callable[[Any], tuple[str, int] | None] = _no_parent,
     commentable: bool = False,
     followable: bool = False,
     flaggable: bool = False,
+    plural: str | None = None,
 ) -> Kind:
-    """Declares a kind; registering the same name again replaces it (an app per test)."""
+    """Declares a kind; registering the same name again replaces it (an app per test).
+    ``plural`` names it in addresses; by default the name plus "s" ("ideas"). ``page`` names
+    the route showing one object; ``url_of`` is made from it unless the kind links elsewhere
+    (a comment: its place on the page it discusses)."""
+    if url_of is None:
+        if page is None:
+            raise ValueError(f"the kind {name!r} needs a page or a url_of")
+        url_of = _page_link(page)
     kind = Kind(
         name=name,
+        plural=plural or f"{name}s",
         model=model,
         load=load,
         title_of=title_of,
@@ -77,6 +100,7 @@ def register(
         commentable=commentable,
         followable=followable,
         flaggable=flaggable,
+        page=page,
     )
     _kinds[name] = kind
     return kind
@@ -91,12 +115,17 @@ def get(name: Any) -> Kind | None:
     return _kinds.get(name) if isinstance(name, str) else None
 
 
+def by_plural(plural: Any) -> Kind | None:
+    """The kind an address names (``case-studies`` -> ``case_study``)."""
+    return next((k for k in _kinds.values() if k.plural == plural), None)
+
+
 def kinds() -> list[Kind]:
     return list(_kinds.values())
 
 
 def commentable_kinds() -> tuple[str, ...]:
-    """The kinds that carry a discussion, e.g. for the API's ``/<kind>s/<id>/comments``."""
+    """The kinds that carry a discussion, e.g. for the API's ``/<plural>/<id>/comments``."""
     return tuple(k.name for k in _kinds.values() if k.commentable)
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from livinglab.accounts.models import ProfileKind, Role, User
 from livinglab.accounts.passwords import hash_password
 from livinglab.casestudies.demo import seed as seed_case_studies
+from livinglab.challenges import deadlines
 from livinglab.challenges.models import Challenge, ChallengeTheme, Phase
 from livinglab.cities.models import City
 from livinglab.database import utcnow
@@ -19,6 +20,7 @@ from livinglab.demo_day import play
 from livinglab.extensions import db
 from livinglab.ideas.models import Coauthor, Idea, InvitationStatus
 from livinglab.meetings.demo import seed_events
+from livinglab.onboarding import consent
 
 DEMO_PASSWORD = "heritage-lab-2022"  # noqa: S105 - published in the README on purpose
 DEMO_DOMAIN = "demo.livinglab.eu"
@@ -174,6 +176,13 @@ IDEAS = (
 
 # Coimbra's challenge is in voting with two ideas: one vote each makes choosing real.
 VOTES_PER_MEMBER = {"coimbra": 1}
+# Deadlines (ideas, voting, selection) in days from the seeding day: live countdowns.
+DEADLINE_DAYS = {
+    Phase.open: (21, 35, 49),
+    Phase.voting: (-7, 9, 23),
+    Phase.selection: (-21, -7, 14),
+    Phase.closed: (-60, -45, -30),
+}
 
 
 def demo_account_lines() -> list[str]:
@@ -200,6 +209,8 @@ def _ensure_user(
             preferred_language=None,
         )
         db.session.add(user)
+        db.session.flush()
+        consent.record(user)  # the demo's people joined as a newcomer does, accepting the terms
     return user
 
 
@@ -246,6 +257,11 @@ def seed() -> dict[str, int]:
             published_at=None if phase == Phase.proposed else now - timedelta(days=30 - index),
             votes_per_member=VOTES_PER_MEMBER.get(lead, 3),
         )
+        if phase in DEADLINE_DAYS:
+            day = deadlines.today(now)  # the platform's calendar day, as the countdowns'
+            ideas, voting, selection = (day + timedelta(days=d) for d in DEADLINE_DAYS[phase])
+            challenge.ideas_deadline, challenge.voting_deadline = ideas, voting
+            challenge.selection_deadline = selection
         challenge.cohost_cities = [cities[slug] for slug in cohosts]
         challenge.theme_rows = [ChallengeTheme(theme=theme) for theme in themes]
         db.session.add(challenge)

@@ -32,6 +32,8 @@ class Domain:
     kinds: bool = False
     # modules with ``connect_all()``, connecting receivers to domain events
     subscribers: tuple[str, ...] = ()
+    # modules declaring periodic jobs with ``@livinglab.scheduler.job`` (deadlines, reminders)
+    jobs: tuple[str, ...] = ()
 
     def module(self, name: str) -> str:
         """A module named relative to the package (``"views"``), or in full."""
@@ -41,23 +43,34 @@ class Domain:
 DOMAINS: tuple[Domain, ...] = (
     Domain("web", pages=("site",)),
     Domain("accounts", pages=("views", "members"), api=("livinglab.api.accounts",)),
+    # The terms' consent (asked before any member page), their texts, the welcome page.
+    Domain("onboarding", pages=("views",)),
+    # The signed-in home's read side and the navigation's counts (site.home shows the desk).
+    Domain("desk", pages=("views",)),
     Domain("cities", pages=("views",)),
-    Domain("challenges", pages=("views",), kinds=True),
+    Domain("challenges", pages=("views",), kinds=True, jobs=("services",)),
     Domain("uploads", pages=("views",)),
     Domain("ideas", pages=("views",), kinds=True),
     Domain("activity", pages=("views",)),
     Domain("search", pages=("views",)),
-    Domain("discussion", pages=("views",), sockets=("events",), kinds=True),
+    Domain("discussion", pages=("views", "writing"), sockets=("events",), kinds=True),
     Domain("moderation", pages=("views",)),
     Domain("votes", pages=("views",)),
-    Domain("reviews", pages=("views",)),
-    Domain("pilots", pages=("views",), api=("livinglab.api.pilots",), kinds=True),
+    Domain("reviews", pages=("views",), subscribers=("subscriptions",)),
+    Domain(
+        "pilots",
+        pages=("views",),
+        api=("livinglab.api.pilots",),
+        kinds=True,
+        subscribers=("subscriptions",),
+    ),
     Domain(
         "meetings",  # "Events" to readers: /events, the kind "event"
-        pages=("views", "participation"),
+        pages=("views", "agenda", "participation"),
         api=("api",),
         kinds=True,
         subscribers=("subscriptions",),
+        jobs=("jobs",),
     ),
     Domain(
         "casestudies",
@@ -107,6 +120,10 @@ def socket_modules() -> list[ModuleType]:
 
 def subscriber_modules() -> list[ModuleType]:
     return _modules("subscribers")
+
+
+def job_modules() -> list[ModuleType]:
+    return _modules("jobs")
 
 
 def kind_modules() -> list[ModuleType]:

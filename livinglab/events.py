@@ -139,7 +139,8 @@ idea_withdrawing = _signals.signal("idea-withdrawing")
 idea_decided = _signals.signal("idea-decided")
 # sender: the Pilot; actor; what: "status", "milestone", "update", "indicator"...
 pilot_changing = _signals.signal("pilot-changing")
-# sender: the Pilot, in its new status; actor; previous: the PilotStatus it had.
+# sender: the Pilot, in its new status; actor; previous: the PilotStatus it had; reason: str
+# (why it is halted, resumed, or completed with milestones open; "" if none was given).
 pilot_status_changing = _signals.signal("pilot-status-changing")
 # sender: the new Pilot (flushed); actor: the representative; origin: the Pilot it copies.
 pilot_replicated = _signals.signal("pilot-replicated")

@@ -23,6 +23,7 @@ from livinglab.accounts.models import ProfileKind, Role, User
 from livinglab.accounts.passwords import hash_password
 from livinglab.cities.models import City
 from livinglab.extensions import db, limiter
+from livinglab.onboarding import consent
 
 PASSWORD = "correct horse battery"
 
@@ -144,6 +145,7 @@ def make_user(app: Flask):
         name: str | None = None,
         suspended: bool = False,
         kind: ProfileKind = ProfileKind.student,
+        accepted_terms: bool = True,
     ) -> User:
         n = next(_serial)
         with app.app_context():
@@ -162,6 +164,9 @@ def make_user(app: Flask):
                 user.suspended_at = utcnow()
                 user.suspension_reason = "test"
             db.session.add(user)
+            db.session.flush()
+            if accepted_terms:  # as at registration: the current terms and privacy notice
+                consent.record(user)
             db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)

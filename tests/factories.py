@@ -73,3 +73,17 @@ def make_idea(
     db.session.add(idea)
     db.session.commit()
     return idea.id
+
+
+def members_accept_terms() -> None:
+    """Every member of the database accepts the current terms and privacy notice, as the
+    registration form records it (for tests that make their members by hand and sign them in)."""
+    from livinglab.accounts.models import User
+    from livinglab.onboarding import consent
+    from livinglab.onboarding.models import TermsAcceptance
+
+    db.session.flush()
+    accepted = sa.select(TermsAcceptance.user_id)
+    for member in db.session.scalars(sa.select(User).where(User.id.not_in(accepted))):
+        consent.record(member)
+    db.session.commit()

@@ -148,6 +148,7 @@ REGISTRATION = {
     "city": "coimbra",
     "profile_kind": "student",
     "preferred_language": "",
+    "accept_terms": "y",
 }
 
 

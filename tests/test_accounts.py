@@ -17,6 +17,7 @@ GOOD = {
     "city": "coimbra",
     "profile_kind": "student",
     "preferred_language": "pt",
+    "accept_terms": "y",
 }
 
 
@@ -26,7 +27,7 @@ def user_count(db_read) -> int:
 
 def test_a_student_of_coimbra_registers_and_is_signed_in(client, db_read):
     response = client.post("/register", data=GOOD)
-    assert response.status_code == 302 and response.headers["Location"] == "/profile"
+    assert response.status_code == 302 and response.headers["Location"] == "/welcome"
     user = db_read(
         lambda: db.session.scalar(sa.select(User).where(User.email == "ines.student@example.org"))
     )

@@ -329,13 +329,13 @@ def test_the_openapi_document_lists_every_api_route(app, client):
         )
         path = path.replace("<int:case_id>", "{case_id}")
         path = path.replace("<int:meeting_id>", "{meeting_id}")
-        if "<any(challenges, ideas, pilots, events):kind>" in path:
-            for kind in ("challenges", "ideas", "pilots", "events"):
+        path = path.replace("<int:attachment_id>", "{attachment_id}")
+        commentable = "<any(challenges, ideas, pilots, events, 'case-studies'):kind>"
+        if commentable in path:
+            for kind in ("challenges", "ideas", "pilots", "events", "case-studies"):
                 expanded.add(
                     (
-                        path.replace("<any(challenges, ideas, pilots, events):kind>", kind).replace(
-                            "<int:target_id>", "{target_id}"
-                        ),
+                        path.replace(commentable, kind).replace("<int:target_id>", "{target_id}"),
                         method,
                     )
                 )

@@ -71,6 +71,7 @@ def environment(url: str, uploads: Path) -> dict[str, str]:
         **os.environ,
         "LIVINGLAB_CONFIG": "development",
         "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
+        "LIVINGLAB_SCHEDULER_THREAD": "0",  # the tests move phases themselves
         "LIVINGLAB_SECRET_KEY": "backup-suite-secret",
         "LIVINGLAB_DATABASE_URL": url,
         "LIVINGLAB_UPLOAD_DIR": str(uploads),

@@ -23,7 +23,13 @@ from tests.factories import make_challenge, make_idea
 
 
 def test_every_kind_allows_what_it_declares(app):
-    assert set(content.commentable_kinds()) == {"challenge", "idea", "pilot", "event"}
+    assert set(content.commentable_kinds()) == {
+        "challenge",
+        "idea",
+        "pilot",
+        "event",
+        "case_study",
+    }
     assert set(content.followable_kinds()) == {"challenge", "idea", "pilot", "event", "case_study"}
     assert set(content.flaggable_kinds()) == {"challenge", "idea", "comment"}
     # The live views the discussion and follows check against say the same.

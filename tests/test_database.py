@@ -24,7 +24,7 @@ from livinglab.database import write_intent
 from livinglab.extensions import db
 from livinglab.search.services import include_name
 from tests.conftest import PASSWORD, dispose, reset_database
-from tests.factories import make_challenge
+from tests.factories import make_challenge, members_accept_terms
 
 FOUNDING = {
     "pavia": ("Comune di Pavia", "Italy", "it"),
@@ -172,6 +172,7 @@ def own_app(tmp_path_factory) -> Iterator[Flask]:
             )
         )
         db.session.commit()
+        members_accept_terms()
     yield app
     dispose(app)
 

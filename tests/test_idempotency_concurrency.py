@@ -20,7 +20,7 @@ from livinglab.discussion.models import Comment
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from tests.conftest import PASSWORD, dispose, reset_database
-from tests.factories import make_challenge
+from tests.factories import make_challenge, members_accept_terms
 
 EMAIL = "twice@example.org"
 
@@ -57,6 +57,7 @@ def live() -> Iterator[tuple[Flask, int]]:
             )
         )
         db.session.commit()
+        members_accept_terms()
         challenge_id = make_challenge()
     try:
         yield app, challenge_id

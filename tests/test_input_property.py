@@ -321,8 +321,14 @@ def test_no_request_body_gets_a_server_error(app, client, world, capsys):
         for method, operation in methods.items():
             if method not in ("post", "patch") or "requestBody" not in operation:
                 continue
+            content = operation["requestBody"]["content"]
+            if "application/json" not in content:
+                # Files (multipart): refused types, sizes and names are tested with real files
+                # in tests/test_case_study_files_api.py, not with generated JSON.
+                assert set(content) == {"multipart/form-data"}, (template, set(content))
+                continue
             operations += 1
-            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            schema = content["application/json"]["schema"]
             role = acting_role(template, method)
             headers = {"Content-Type": "application/json"}
             if role:

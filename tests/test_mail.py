@@ -29,6 +29,7 @@ REGISTRATION = {
     "city": "pavia",
     "profile_kind": "student",
     "preferred_language": "",
+    "accept_terms": "y",
 }
 
 

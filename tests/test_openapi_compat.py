@@ -21,6 +21,13 @@ BEFORE = Path(__file__).parent / "fixtures" / "openapi-before.json"
 # operation, 422 for a reused Idempotency-Key on signed-in POSTs).
 ADDED_CODES: dict[tuple[str, str], set[str]] = {}
 
+# Optional body fields an operation may add to the old ones, each with its reason; the required
+# fields stay exactly the same, so every request an old client sends means what it meant.
+ADDED_FIELDS: dict[tuple[str, str], set[str]] = {
+    # Issue 19: the participation profile and the GDPR consent rule, asked at registration.
+    ("/users", "post"): {"age_band", "gender", "age_group", "guardian_consent"},
+}
+
 
 def _operations(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {
@@ -89,12 +96,21 @@ def test_no_response_code_disappears_or_appears_unexplained(before, after):
     assert not problems
 
 
+def _added_optional_fields(key: tuple[str, str], was: Any, now: Any) -> bool:
+    """Whether ``now`` is ``was`` plus the optional fields ADDED_FIELDS explains, no other."""
+    if was is None or now is None or key not in ADDED_FIELDS:
+        return False
+    (old_fields, old_required), (new_fields, new_required) = was, now
+    return new_required == old_required and new_fields == old_fields | ADDED_FIELDS[key]
+
+
 def test_request_bodies_take_the_same_fields(before, after):
     old, new = _operations(before), _operations(after)
     changed = {
         key: (_body(before, old[key]), _body(after, new[key]))
         for key in old
         if _body(before, old[key]) != _body(after, new[key])
+        and not _added_optional_fields(key, _body(before, old[key]), _body(after, new[key]))
     }
     assert not changed
 
@@ -124,6 +140,13 @@ def test_the_comparison_notices_a_change(before):
     assert _body(doc, doc["paths"]["/tokens"]["post"]) != _body(
         before, _operations(before)[("/tokens", "post")]
     )
+    # An explained optional field passes; the same field made required, or another one, not.
+    users = ("/users", "post")
+    was = _body(before, _operations(before)[users])
+    fields, required = was
+    assert _added_optional_fields(users, was, (fields | ADDED_FIELDS[users], required))
+    assert not _added_optional_fields(users, was, (fields | {"age_band"}, required | {"age_band"}))
+    assert not _added_optional_fields(users, was, (fields | ADDED_FIELDS[users] | {"x"}, required))
 
 
 def test_the_models_refuse_in_the_readers_language(client, db_read, make_user):
@@ -148,3 +171,37 @@ def test_the_models_refuse_in_the_readers_language(client, db_read, make_user):
         "votes_per_member": "Falscher Typ.",  # strict: "3" is not 3
         "hide_vote_counts": "Dieses Feld ist erforderlich.",  # null where a value is needed
     }
+
+
+def test_events_are_documented_with_their_agenda_and_delegations(after):
+    """Issue 18's operations (newer than the fixture): an event's answer holds its agenda's
+    sessions (speakers, members or guests, and the items each is about) and, for whoever
+    manages them, the delegations (optional: absent for everyone else); the listing searches."""
+    operations = _operations(after)
+    for key in (
+        ("/events", "get"),
+        ("/events", "post"),
+        ("/events/{meeting_id}", "get"),
+        ("/events/{meeting_id}", "patch"),
+        ("/events/{meeting_id}/registration", "post"),
+        ("/events/{meeting_id}/registration", "delete"),
+        ("/events/{meeting_id}/attendance", "get"),
+    ):
+        assert key in operations, key
+    schemas = after["components"]["schemas"]
+    answer = _resolve(
+        after,
+        operations[("/events/{meeting_id}", "get")]["responses"]["200"]["content"][
+            "application/json"
+        ]["schema"],
+    )
+    assert {"agenda", "delegations", "links"} <= set(answer["properties"])
+    assert "delegations" not in answer.get("required", [])
+    session = schemas["AgendaSession"]
+    assert {"speakers", "speaker_details", "links", "room"} <= set(session["required"])
+    assert set(schemas["Speaker"]["properties"]) == {"member_id", "name"}
+    assert {"city", "members"} <= set(schemas["Delegation"]["required"])
+    assert {"registration_id", "member_id", "name", "status"} <= set(
+        schemas["Delegate"]["properties"]
+    )
+    assert ("q", "query", False) in _parameters(after, operations[("/events", "get")])

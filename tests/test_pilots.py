@@ -21,11 +21,12 @@ from livinglab.pilots.models import (
 from livinglab.reviews.models import Review
 from tests.factories import make_challenge, make_idea
 
+# The lessons' names, the same in the form, the API's ``lessons`` object and its errors.
 LESSONS = {
-    "lessons_worked": "Students ran it.",
-    "lessons_failed": "Winter evenings.",
-    "lessons_costs": "4,000 € from the city.",
-    "lessons_circular_value": "Reused stalls.",
+    "worked": "Students ran it.",
+    "failed": "Winter evenings.",
+    "costs": "4,000 € from the city.",
+    "circular_value": "Reused stalls.",
 }
 
 
@@ -206,7 +207,7 @@ def test_a_pilot_runs_through_milestones_and_an_indicator_to_completion(
     )
     rep.post(f"/pilots/{pilot_id}/status", data={"status": "evaluating"})
     response = rep.post(f"/pilots/{pilot_id}/status", data={"status": "completed"})
-    assert response.status_code == 400 and 'id="status-lessons_worked-error"' in response.get_data(
+    assert response.status_code == 400 and 'id="complete-worked-error"' in response.get_data(
         as_text=True
     )
     assert (

@@ -111,6 +111,7 @@ RULES = {
     "manage a pilot (status, milestones, updates, indicators)": [
         "can_manage_pilot",
         "can_change_pilot_status",
+        "can_record_measurement",
         "can_view_pilot",
         "can_view_upload",
     ],
@@ -120,7 +121,7 @@ RULES = {
         "can_manage_meeting",
         "can_check_in",
         "can_view_attendance",
-        "can_view_meeting",
+        "can_view_event",
         "can_see_online_link",
     ],
     "register for an event / cancel one's registration": [
@@ -128,7 +129,10 @@ RULES = {
         "can_cancel_registration",
         "can_see_own_registration",
     ],
-    "register and manage a city's delegation to an event": ["can_manage_delegation"],
+    "register and manage a city's delegation to an event": [
+        "can_manage_delegation",
+        "can_view_delegation",
+    ],
     "write a case study / publish it": [
         "can_write_case_study",
         "can_view_case_study",

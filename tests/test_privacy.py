@@ -113,6 +113,7 @@ def test_deleting_the_account_keeps_contributions_and_removes_votes(
             "display_name": "Ioana again",
             "city": "iasi",
             "profile_kind": "student",
+            "accept_terms": "y",
         },
     )
     assert again.status_code == 302, "the address is free again"

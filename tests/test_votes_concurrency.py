@@ -22,7 +22,7 @@ from livinglab.extensions import db
 from livinglab.votes.models import Vote
 from livinglab.votes.services import counts
 from tests.conftest import PASSWORD, dispose, reset_database
-from tests.factories import make_challenge, make_idea
+from tests.factories import make_challenge, make_idea, members_accept_terms
 
 MEMBERS = 24
 IDEAS = 4
@@ -77,6 +77,7 @@ def live(tmp_path_factory) -> Iterator[tuple[Flask, int, list[int], list[str]]]:
             for n, e in enumerate(emails)
         )
         db.session.commit()
+        members_accept_terms()
         challenge_id = make_challenge(phase=Phase.voting)
         ideas = [make_idea(challenge_id, author.id) for _ in range(IDEAS)]
     try:

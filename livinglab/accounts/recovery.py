@@ -4,6 +4,7 @@ address, and the administrator's "send the confirmation link again"."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -14,7 +15,7 @@ from livinglab.accounts.recovery_forms import ChangeEmailForm, ForgotPasswordFor
 from livinglab.accounts.recovery_services import LinkRefused
 from livinglab.errors import ServiceError
 from livinglab.extensions import limiter
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form, show_service_error
 from livinglab.web.helpers import enforce, safe_next
 
 bp = Blueprint("recovery", __name__)
@@ -48,7 +49,7 @@ def _minutes() -> int:
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 @limiter.limit(_reset_address_limit, key_func=_reset_address_key, methods=["POST"])
-def forgot_password():
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         recovery_services.request_password_reset(form.email.data)
@@ -60,21 +61,30 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form, sent=False), status
 
 
-def _link_page(refused: LinkRefused, again_endpoint: str):
-    return (
-        render_template(
-            "accounts/email_link.html",
-            title=_("This link cannot be used"),
-            message=str(refused.message),
-            failed=True,
-            again_url=url_for(again_endpoint),
-        ),
-        400,
+def _email_link_page(title: str, message: str, *, failed: bool, again_endpoint: str) -> str:
+    """The page a link from an email opens on: what happened, and where to ask again."""
+    return render_template(
+        "accounts/email_link.html",
+        title=title,
+        message=message,
+        failed=failed,
+        again_url=url_for(again_endpoint),
     )
 
 
+def _link_page(refused: ServiceError, again_endpoint: str) -> tuple[str, int]:
+    """Why the link cannot be used (a refused link is a 400), with where to ask again."""
+    page = _email_link_page(
+        _("This link cannot be used"),
+        str(refused.message),
+        failed=True,
+        again_endpoint=again_endpoint,
+    )
+    return page, refused.status
+
+
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
+def reset_password(token: str) -> ResponseReturnValue:
     try:
         recovery_services.user_for_reset(token)
     except LinkRefused as refused:
@@ -102,18 +112,12 @@ def _again_endpoint() -> str:
     return "recovery.email" if current_user.is_authenticated else "accounts.login"
 
 
-def _done_page(title: str, message: str):
-    return render_template(
-        "accounts/email_link.html",
-        title=title,
-        message=message,
-        failed=False,
-        again_url=url_for(_again_endpoint()),
-    )
+def _done_page(title: str, message: str) -> str:
+    return _email_link_page(title, message, failed=False, again_endpoint=_again_endpoint())
 
 
 @bp.get("/verify-email/<token>")
-def verify_email(token: str):
+def verify_email(token: str) -> ResponseReturnValue:
     try:
         _user, now = recovery_services.verify_email(token)
     except LinkRefused as refused:
@@ -129,22 +133,11 @@ def verify_email(token: str):
 
 
 @bp.get("/profile/email/confirm/<token>")
-def confirm_email_change(token: str):
+def confirm_email_change(token: str) -> ResponseReturnValue:
     try:
         user, now = recovery_services.confirm_email_change(token)
-    except LinkRefused as refused:
+    except ServiceError as refused:  # the link, or the address taken by another account meanwhile
         return _link_page(refused, _again_endpoint())
-    except ServiceError as error:  # the address was taken by another account meanwhile
-        return (
-            render_template(
-                "accounts/email_link.html",
-                title=_("This link cannot be used"),
-                message=str(error.message),
-                failed=True,
-                again_url=url_for(_again_endpoint()),
-            ),
-            error.status,
-        )
     return _done_page(
         _("Your address is changed"),
         _("Your account now uses %(address)s.", address=user.email)
@@ -155,33 +148,36 @@ def confirm_email_change(token: str):
 
 @bp.route("/profile/email", methods=["GET", "POST"])
 @login_required
-def email():
+def email() -> ResponseReturnValue:
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            address = recovery_services.request_email_change(
-                current_user._get_current_object(), form.email.data, form.current_password.data
-            )
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="email")
-        else:
-            flash(
-                _(
-                    "We sent a link to %(address)s. Your address changes when you open it.",
-                    address=address,
-                ),
-                "success",
-            )
-            return redirect(url_for("recovery.email"))
-    status = 400 if form.errors else 200
-    page = render_template("accounts/email.html", form=form, resend_form=FlaskForm(formdata=None))
-    return page, status
+
+    def sent(address: str) -> ResponseReturnValue:
+        flash(
+            _(
+                "We sent a link to %(address)s. Your address changes when you open it.",
+                address=address,
+            ),
+            "success",
+        )
+        return redirect(url_for("recovery.email"))
+
+    return save_form(
+        form,
+        lambda: recovery_services.request_email_change(
+            current_user._get_current_object(), form.email.data, form.current_password.data
+        ),
+        sent,
+        lambda: render_template(
+            "accounts/email.html", form=form, resend_form=FlaskForm(formdata=None)
+        ),
+        fallback_field="email",
+    )
 
 
 @bp.post("/profile/email/resend")
 @login_required
 @limiter.limit(_resend_limit, key_func=_resend_key)
-def resend():
+def resend() -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         abort(400)
     if current_user.verified_at is not None:
@@ -198,7 +194,7 @@ def resend():
 
 @bp.post("/members/<int:user_id>/resend-verification")
 @login_required
-def resend_for_member(user_id: int):
+def resend_for_member(user_id: int) -> ResponseReturnValue:
     member = queries.load_member(user_id)
     enforce(policy.can_resend_verification(current_user, member))
     if not FlaskForm().validate_on_submit():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -15,17 +17,22 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"),
+def address_field(label: Any, description: Any) -> EmailField:
+    """An email address typed by hand: required, well-formed, at most 254 characters."""
+    return EmailField(
+        label,
         validators=[
             DataRequired(),
             Email(message=_l("Enter a valid email address.")),
             Length(max=254),
         ],
         filters=[_stripped],
-        description=_l("The address you registered with."),
+        description=description,
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = address_field(_l("Email address"), _l("The address you registered with."))
 
 
 class ResetPasswordForm(FlaskForm):
@@ -34,14 +41,8 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = EmailField(
+    email = address_field(
         _l("New email address"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-        filters=[_stripped],
-        description=_l("We send a link to it; your address changes when you open the link."),
+        _l("We send a link to it; your address changes when you open the link."),
     )
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])

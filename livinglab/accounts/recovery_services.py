@@ -60,6 +60,37 @@ def _days(seconds: int) -> int:
     return max(1, seconds // 86400)
 
 
+def _read_link(
+    purpose: str, token: str, max_age_setting: str
+) -> tuple[dict[str, Any], User | None]:
+    """The payload of a link made for ``purpose`` and the member it names (None if there is
+    none); an expired or broken link is refused with the words for it."""
+    try:
+        payload = tokens.read(purpose, token, current_app.config[max_age_setting])
+    except BadToken as error:
+        raise _refused(error) from None
+    user_id = payload.get("u")
+    return payload, db.session.get(User, user_id) if isinstance(user_id, int) else None
+
+
+def _link_email(
+    user: User, subject: str, why: str, action: tuple[str, str], after: list[str]
+) -> outbox.Email:
+    """An email that greets the member, says why it came and carries one link."""
+    return outbox.Email(
+        subject=subject,
+        paragraphs=[_("Hello %(name)s,", name=user.display_name), why],
+        action=action,
+        after=after,
+    )
+
+
+def _lasting_days() -> str:
+    """How long an address link works, in the member's language."""
+    days = _days(current_app.config["EMAIL_LINK_MAX_AGE"])
+    return ngettext("The link works for %(num)d day.", "The link works for %(num)d days.", days)
+
+
 # --- Password reset -------------------------------------------------------------------------
 
 
@@ -77,17 +108,15 @@ def request_password_reset(email: str) -> None:
     minutes = _minutes(current_app.config["PASSWORD_RESET_MAX_AGE"])
 
     def build() -> outbox.Email:
-        return outbox.Email(
-            subject=_("Choose a new password for the Living Lab"),
-            paragraphs=[
-                _("Hello %(name)s,", name=user.display_name),
-                _("Someone, probably you, asked to reset the password of your account."),
-            ],
-            action=(
+        return _link_email(
+            user,
+            _("Choose a new password for the Living Lab"),
+            _("Someone, probably you, asked to reset the password of your account."),
+            (
                 _("Choose a new password"),
                 outbox.external_url("recovery.reset_password", token=token),
             ),
-            after=[
+            [
                 ngettext(
                     "The link works once, for %(num)d minute.",
                     "The link works once, for %(num)d minutes.",
@@ -103,11 +132,7 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset(token: str) -> User:
     """The member a reset link was made for, while the link can still be used."""
-    try:
-        payload = tokens.read(RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except BadToken as error:
-        raise _refused(error) from None
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    payload, user = _read_link(RESET, token, "PASSWORD_RESET_MAX_AGE")
     if user is None or not user.is_active:
         raise LinkRefused(LINK_INVALID, "invalid")
     if payload.get("p") != _fingerprint(user.password_hash):
@@ -150,28 +175,17 @@ def reset_password(token: str, password: str) -> User:
 def queue_verification(user: User) -> None:
     """Queues the confirmation link to the member's address (in the caller's transaction)."""
     token = tokens.make(VERIFY, {"u": user.id, "e": user.email})
-    days = _days(current_app.config["EMAIL_LINK_MAX_AGE"])
 
     def build() -> outbox.Email:
-        return outbox.Email(
-            subject=_("Confirm your email address for the Living Lab"),
-            paragraphs=[
-                _("Hello %(name)s,", name=user.display_name),
-                _(
-                    "Welcome to the Culture and Heritage Living Lab. Confirm that this address "
-                    "is yours to submit ideas, comment and vote."
-                ),
-            ],
-            action=(
-                _("Confirm my address"),
-                outbox.external_url("recovery.verify_email", token=token),
+        return _link_email(
+            user,
+            _("Confirm your email address for the Living Lab"),
+            _(
+                "Welcome to the Culture and Heritage Living Lab. Confirm that this address "
+                "is yours to submit ideas, comment and vote."
             ),
-            after=[
-                ngettext(
-                    "The link works for %(num)d day.", "The link works for %(num)d days.", days
-                ),
-                _("If you did not create an account, ignore this email."),
-            ],
+            (_("Confirm my address"), outbox.external_url("recovery.verify_email", token=token)),
+            [_lasting_days(), _("If you did not create an account, ignore this email.")],
         )
 
     outbox.queue_for(user, "verify_email", build)
@@ -179,11 +193,7 @@ def queue_verification(user: User) -> None:
 
 def verify_email(token: str) -> tuple[User, bool]:
     """Confirms the address a link was sent to; (member, whether it was confirmed just now)."""
-    try:
-        payload = tokens.read(VERIFY, token, current_app.config["EMAIL_LINK_MAX_AGE"])
-    except BadToken as error:
-        raise _refused(error) from None
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    payload, user = _read_link(VERIFY, token, "EMAIL_LINK_MAX_AGE")
     if user is None or user.is_deleted or user.email != payload.get("e"):
         # The account has another address now: this link confirmed (or was for) the old one.
         raise LinkRefused(LINK_INVALID, "invalid")
@@ -220,28 +230,20 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
     if db.session.scalar(sa.select(User.id).where(User.email == address)) is not None:
         raise Invalid(ADDRESS_TAKEN, {"email": ADDRESS_TAKEN})
     token = tokens.make(CHANGE, {"u": user.id, "old": user.email, "new": address})
-    days = _days(current_app.config["EMAIL_LINK_MAX_AGE"])
 
     def build() -> outbox.Email:
-        return outbox.Email(
-            subject=_("Confirm your new email address for the Living Lab"),
-            paragraphs=[
-                _("Hello %(name)s,", name=user.display_name),
-                _(
-                    "You asked to use this address for your Living Lab account. It replaces "
-                    "the old one when you open this link."
-                ),
-            ],
-            action=(
+        return _link_email(
+            user,
+            _("Confirm your new email address for the Living Lab"),
+            _(
+                "You asked to use this address for your Living Lab account. It replaces "
+                "the old one when you open this link."
+            ),
+            (
                 _("Use this address"),
                 outbox.external_url("recovery.confirm_email_change", token=token),
             ),
-            after=[
-                ngettext(
-                    "The link works for %(num)d day.", "The link works for %(num)d days.", days
-                ),
-                _("If you did not ask for it, ignore this email: nothing changes."),
-            ],
+            [_lasting_days(), _("If you did not ask for it, ignore this email: nothing changes.")],
         )
 
     outbox.queue_for(user, "confirm_email", build, to=address)
@@ -251,11 +253,7 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
 
 def confirm_email_change(token: str) -> tuple[User, bool]:
     """Replaces the address; (member, whether it changed just now). The old address is told."""
-    try:
-        payload = tokens.read(CHANGE, token, current_app.config["EMAIL_LINK_MAX_AGE"])
-    except BadToken as error:
-        raise _refused(error) from None
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    payload, user = _read_link(CHANGE, token, "EMAIL_LINK_MAX_AGE")
     old, new = payload.get("old"), payload.get("new")
     if user is None or not user.is_active or not isinstance(new, str):
         raise LinkRefused(LINK_INVALID, "invalid")

@@ -19,6 +19,7 @@ from livinglab.api.schema import operation, payload
 from livinglab.api.schemas import user_json
 from livinglab.cities.models import City
 from livinglab.extensions import db, limiter
+from livinglab.stats import participation
 
 
 def _register_limit() -> str:
@@ -68,13 +69,20 @@ def revoke_current() -> ResponseReturnValue:
 @limiter.limit(_register_limit)
 def register() -> Response:
     data = payload(bodies.Registration)
-    user = accounts.register(
-        email=data.email,
-        password=data.password,
-        display_name=data.display_name,
-        city_slug=data.city,
-        profile_kind=data.profile_kind,
-        preferred_language=data.preferred_language,
+    answers = participation.Answers(
+        data.age_group, data.guardian_consent, data.age_band, data.gender
+    )
+    user = participation.register_answering(
+        data.city,
+        answers,
+        lambda: accounts.register(
+            email=data.email,
+            password=data.password,
+            display_name=data.display_name,
+            city_slug=data.city,
+            profile_kind=data.profile_kind,
+            preferred_language=data.preferred_language,
+        ),
     )
     return created(user_json(user, private=True))
 

@@ -17,6 +17,7 @@ from livinglab.api.schema import LANGUAGE, Filters, In, Keyed, Omittable, Says
 from livinglab.challenges.models import Phase
 from livinglab.core.inputs import MAX_ID
 from livinglab.reviews.models import CRITERION_NAMES
+from livinglab.stats.participation import AGE_BANDS, AGE_GROUPS, GENDERS
 
 SLUGS_MESSAGE = _l("A list of slugs.")
 DATE_MESSAGE = _l("A date as YYYY-MM-DD.")
@@ -51,6 +52,13 @@ CommentId = Annotated[
 # --- Accounts -----------------------------------------------------------------------------
 
 
+def _choice_of(values: tuple[str, ...], null: bool = True) -> dict[str, Any]:
+    return {
+        "type": ["string", "null"] if null else "string",
+        "enum": [*values] + ([None] if null else []),
+    }
+
+
 class TokenRequest(In):
     email: str
     password: str
@@ -64,6 +72,16 @@ class Registration(In):
     city: str
     profile_kind: str
     preferred_language: str | None = None
+    # The participation profile, optional (livinglab.stats.participation): checked as on the
+    # registration page, a value outside the list answers 400 on its field.
+    age_band: Annotated[str | None, WithJsonSchema(_choice_of(AGE_BANDS))] = None
+    gender: Annotated[str | None, WithJsonSchema(_choice_of(GENDERS))] = None
+    # For the consent rule of the city's country (GDPR art. 8); never stored. Younger than
+    # that age, guardian_consent must be true (a parent or guardian agrees).
+    age_group: Annotated[str, WithJsonSchema(_choice_of(tuple(AGE_GROUPS), null=False))] = (
+        "16-or-older"
+    )
+    guardian_consent: bool = False
 
 
 # --- Challenges and ideas -----------------------------------------------------------------
@@ -164,11 +182,28 @@ class CommentInput(In):
 # --- Pilots -------------------------------------------------------------------------------
 
 
+class LessonsInput(In):
+    """What was learned: all four are required to complete a pilot. The same names in the
+    pilot's page, the API's answers and its field errors."""
+
+    worked: str | None = None
+    failed: str | None = None
+    costs: str | None = None
+    circular_value: str | None = None
+
+
 class PilotEdit(In):
+    # a status the pilot may take next; a halted pilot resumes to the one it was halted in
     status: str
+    # required to halt, and to complete a pilot whose milestones are not all done
     reason: str | None = None
-    # worked, failed, costs, circular_value: what was learned, when completing
-    lessons: dict[str, str] | None = None
+    lessons: Annotated[
+        LessonsInput | None,
+        Keyed(
+            unknown=_l("Not a lesson: worked, failed, costs or circular_value."),
+            wrong=_l("Write the lesson as text."),
+        ),
+    ] = None
 
 
 class MilestoneInput(In):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, jsonify
@@ -16,8 +19,8 @@ from livinglab import content as registry
 from livinglab import policy
 from livinglab.api import bodies
 from livinglab.api import schemas as out
-from livinglab.api.core import bp, created, listing, page_of
-from livinglab.api.schema import filters, member_operation, operation, payload, sent
+from livinglab.api.core import bp, created, listing
+from livinglab.api.schema import filtered_page, member_operation, operation, payload, sent
 from livinglab.api.schemas import challenge_json, comment_json, idea_json, pilot_json, review_json
 from livinglab.challenges import queries
 from livinglab.challenges import services as challenges
@@ -80,9 +83,7 @@ def _challenge_input(
     query=bodies.ChallengeFilters,
 )
 def list_challenges() -> Response:
-    page_no, per_page, args = filters(bodies.ChallengeFilters)
-    query = queries.challenge_listing(**args.model_dump(exclude={"page", "per_page"}))
-    page = page_of(query, page_no, per_page)
+    page = filtered_page(bodies.ChallengeFilters, queries.challenge_listing)
     return jsonify(listing(page, challenge_json))
 
 
@@ -128,9 +129,7 @@ def update_challenge(challenge_id: int) -> Response:
 @operation(_l("Ideas of a challenge"), tag="ideas", out=out.IdeaPage, query=bodies.IdeaFilters)
 def list_ideas(challenge_id: int) -> Response:
     challenge = _challenge(challenge_id)
-    page_no, per_page, args = filters(bodies.IdeaFilters)
-    query = queries.idea_listing(challenge.id, **args.model_dump(exclude={"page", "per_page"}))
-    page = page_of(query, page_no, per_page)
+    page = filtered_page(bodies.IdeaFilters, partial(queries.idea_listing, challenge.id))
     counts = votes.counts([i.id for i in page.items]) if votes.counts_visible(challenge) else None
     return jsonify(
         listing(page, lambda i: idea_json(i, None if counts is None else counts.get(i.id, 0)))
@@ -183,20 +182,23 @@ def update_idea(idea_id: int) -> Response:
     return _idea_out(_idea(idea_id))
 
 
+def _vote_count(idea_id: int, change: Callable[[Any, int], int]) -> dict[str, Any]:
+    """The idea's count once the member's vote is cast or withdrawn (``change``); an idea the
+    member cannot read is a 404 first."""
+    _idea(idea_id)
+    return out.VoteCount(idea_id=idea_id, votes=change(current_user, idea_id)).dump()
+
+
 @bp.post("/ideas/<int:idea_id>/vote")
 @member_operation(_l("Vote for an idea"), tag="votes", ok=201, out=out.VoteCount)
 def vote(idea_id: int) -> Response:
-    _idea(idea_id)
-    count = votes.cast(current_user, idea_id)
-    return created(out.VoteCount(idea_id=idea_id, votes=count).dump())
+    return created(_vote_count(idea_id, votes.cast))
 
 
 @bp.delete("/ideas/<int:idea_id>/vote")
 @member_operation(_l("Withdraw one's vote"), tag="votes", out=out.VoteCount)
 def unvote(idea_id: int) -> Response:
-    _idea(idea_id)
-    count = votes.withdraw(current_user, idea_id)
-    return jsonify(out.VoteCount(idea_id=idea_id, votes=count).dump())
+    return jsonify(_vote_count(idea_id, votes.withdraw))
 
 
 @bp.get("/ideas/<int:idea_id>/reviews")
@@ -260,14 +262,20 @@ def decide(idea_id: int) -> Response:
 
 def comments_rule() -> str:
     """The discussion's address for every commentable kind of the content registry:
-    ``/<any(challenges, ideas, pilots):kind>/<int:target_id>/comments``."""
-    plurals = ", ".join(f"{name}s" for name in registry.commentable_kinds())
+    ``/<any(challenges, ideas, pilots, case-studies):kind>/<int:target_id>/comments``."""
+    # "case-studies" quoted: werkzeug reads a bare one as an expression, not a name.
+    plurals = ", ".join(
+        k.plural if k.plural.isidentifier() else f"'{k.plural}'"
+        for k in registry.kinds()
+        if k.commentable
+    )
     return f"/<any({plurals}):kind>/<int:target_id>/comments"
 
 
 def _target(kind: str, target_id: int) -> Target:
     """What a discussion is about, by the plural in its address; 404 where it cannot be read."""
-    target = resolve(kind[:-1], target_id)
+    named = registry.by_plural(kind)
+    target = resolve(named.name, target_id) if named is not None else None
     if target is None or not readable(current_user, target):
         raise ServiceError(_("This does not exist."), status=404)
     return target
@@ -276,14 +284,13 @@ def _target(kind: str, target_id: int) -> Target:
 @operation(_l("The discussion"), tag="discussion", out=out.CommentPage, query=bodies.Paged)
 def list_comments(kind: str, target_id: int) -> Response:
     target = _target(kind, target_id)
-    page_no, per_page, _args = filters(bodies.Paged)
     query = (
         sa.select(Comment)
         .where(Comment.target_type == target.type, Comment.target_id == target.id)
         .options(selectinload(Comment.author))
         .order_by(Comment.id)
     )
-    page = page_of(query, page_no, per_page)
+    page = filtered_page(bodies.Paged, lambda: query)
     return jsonify(listing(page, lambda c: comment_json(serialize(c, c.author))))
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import sqlalchemy as sa
 from flask import Response
 from flask_babel import gettext as _
@@ -18,10 +14,10 @@ from livinglab.casestudies.queries import export_rows as case_study_rows
 from livinglab.challenges.models import PUBLISHED_PHASES, Challenge
 from livinglab.challenges.queries import CHALLENGE_EAGER, public_ideas
 from livinglab.cities.models import City
+from livinglab.core.downloads import open_data
 from livinglab.extensions import db
 from livinglab.ideas.models import Idea
 from livinglab.pilots.models import Pilot
-from livinglab.text import spreadsheet_safe
 from livinglab.votes.models import Vote
 
 
@@ -133,22 +129,4 @@ def _content(values: dict[str, str]) -> dict:
 @operation(_summary, tag="open data", errors=False, content=_content)
 def export(dataset: str, fmt: str) -> Response:
     head, rows = _rows(dataset)
-    if fmt == "json":
-        body = json.dumps(
-            {
-                "dataset": dataset,
-                "licence": "CC BY 4.0",
-                "items": [dict(zip(head, r, strict=True)) for r in rows],
-            },
-            ensure_ascii=False,
-        )
-        return Response(body, mimetype="application/json")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(head)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{dataset}.csv"'},
-    )
+    return open_data(dataset, fmt, head, rows)

@@ -165,9 +165,24 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": schema}},
         }
+    if described.files is not None:
+        result["requestBody"] = {"required": True, "content": multipart(described.files)}
     if described.secured:
         result["security"] = [{"bearer": []}, {"cookie": []}]
     return result
+
+
+def multipart(fields: dict[str, Any]) -> dict[str, Any]:
+    """A body of files: each field takes one or more, described in the reader's language."""
+    properties = {
+        name: {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": str(text),
+        }
+        for name, text in fields.items()
+    }
+    return {"multipart/form-data": {"schema": {"type": "object", "properties": properties}}}
 
 
 def document() -> dict[str, Any]:

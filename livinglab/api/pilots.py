@@ -59,17 +59,17 @@ def get_pilot(pilot_id: int) -> Response:
 
 
 @bp.patch("/pilots/<int:pilot_id>")
-@_write(_l("Change a pilot's status"), out=out.Pilot, body=bodies.PilotEdit)
+@_write(
+    _l("Change a pilot's status: halt it (with a reason), resume it, or complete it"),
+    out=out.Pilot,
+    body=bodies.PilotEdit,
+)
 def update_pilot(pilot_id: int) -> Response:
     pilot = _managed(pilot_id)
     data = payload(bodies.PilotEdit)
-    mapped = {
-        f"lessons_{k}": v
-        for k, v in (data.lessons or {}).items()
-        if k in ("worked", "failed", "costs", "circular_value")
-    }
+    lessons = data.lessons.model_dump() if data.lessons else {}
     services.change_status(
-        current_user, pilot, data.status, reason=data.reason or "", lessons=mapped
+        current_user, pilot, data.status, reason=data.reason or "", lessons=lessons
     )
     return jsonify(pilot_json(_pilot(pilot_id)))
 

@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Any
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
+from sqlalchemy import Select
 
 from config import LANGUAGES
-from livinglab.api.core import BadInput, body, paging, signed_in
+from livinglab.api.core import BadInput, body, page_of, paging, signed_in
 
 # The language a text is written in (checked by the services: "Choose a language.").
 LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
@@ -155,6 +157,8 @@ class Operation:
     secured: bool = False
     errors: bool = True  # the shared error answers (400 ... 429)
     content: Callable[[dict[str, str]], dict[str, Any]] | None = None  # a non-JSON answer
+    # A multipart/form-data body of files instead of JSON: each field's name and description.
+    files: dict[str, Any] | None = None
 
 
 OPERATIONS: dict[str, Operation] = {}  # endpoint name -> operation
@@ -212,6 +216,14 @@ def filters[M: BaseModel](model: type[M]) -> tuple[int, int, M]:
         if name not in ("page", "per_page")
     }
     return page, per_page, model.model_construct(None, **values)
+
+
+def filtered_page(model: type[Filters], listing_of: Callable[..., Select[Any]]) -> Pagination:
+    """The page asked for of a listing: ``listing_of`` gets the other query parameters of
+    ``model`` by name (none for a plain :class:`Paged` list) and returns the query."""
+    page_no, per_page, args = filters(model)
+    query = listing_of(**args.model_dump(exclude={"page", "per_page"}))
+    return page_of(query, page_no, per_page)
 
 
 # --- JSON Schema --------------------------------------------------------------------------

@@ -217,6 +217,8 @@ class Pilot(Out):
     halted_reason: str | None
     origin_id: int | None
     progress: Progress
+    # why it was completed with milestones still open (null if all were done)
+    completion_reason: str | None
     milestones: list[Milestone]
     lessons: Lessons | None  # once completed
     created_at: Stamp
@@ -227,6 +229,7 @@ class Pilot(Out):
         completed = p.status.value == "completed"
         return cls(
             **same(p, "id", "idea_id", "challenge_id", "language", "halted_reason", "origin_id"),
+            completion_reason=p.completion_reason,
             city=p.city.slug,
             status=p.status.value,
             progress=Progress(done=done, total=total),

@@ -5,29 +5,23 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from livinglab import content, policy
 from livinglab.challenges.models import Challenge
-from livinglab.core.links import path_for
-from livinglab.extensions import db
+from livinglab.core.loading import by_ids
+from livinglab.ideas import attachments  # noqa: F401 - its files' finder, asked first (most files)
 from livinglab.ideas.models import Idea
 
 
 def load(ids: Collection[int]) -> dict[int, Idea]:
     """With the challenge's hosts and the team, which the policy reads."""
-    if not ids:
-        return {}
-    query = (
-        sa.select(Idea)
-        .where(Idea.id.in_(ids))
-        .options(
-            selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
-            selectinload(Idea.coauthors),
-        )
+    return by_ids(
+        Idea,
+        ids,
+        selectinload(Idea.challenge).selectinload(Challenge.cohost_cities),
+        selectinload(Idea.coauthors),
     )
-    return {i.id: i for i in db.session.scalars(query)}
 
 
 def visible_to(user: Any, idea: Idea) -> bool:
@@ -39,7 +33,7 @@ KIND = content.register(
     Idea,
     load=load,
     title_of=lambda i: i.title,
-    url_of=lambda i: path_for("ideas.show", idea_id=i.id),
+    page=("ideas.show", "idea_id"),
     owner_ids=lambda i: i.author_ids,
     visible_to=visible_to,
     commentable=True,

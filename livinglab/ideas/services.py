@@ -10,6 +10,7 @@ from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
 from livinglab import events, policy
+from livinglab.accounts.directory import members_by_ids
 from livinglab.accounts.models import User
 from livinglab.accounts.services import find_by_email
 from livinglab.challenges.models import Challenge
@@ -45,9 +46,26 @@ def _validated(data: IdeaInput) -> dict[str, str]:
     return text
 
 
-def _invitees(inviter: User, emails: Sequence[str], already: set[int]) -> list[User]:
-    """Members named by address; every unknown or impossible one is reported at the field."""
-    members: list[User] = []
+def _chosen(inviter: User, ids: Sequence[int]) -> list[User]:
+    """Members chosen in the co-author picker, by id; an unknown, suspended or deleted one, or
+    the inviter themself, is reported at the field."""
+    found = {member.id: member for member in members_by_ids(ids)}
+    for ident in ids:
+        if ident == inviter.id:
+            message = _l("You are already an author of this idea: choose someone else.")
+            raise Invalid(message, {"coauthors": message})
+        if ident not in found:
+            message = _l("This member cannot be found: choose one from the list.")
+            raise Invalid(message, {"coauthors": message})
+    return list(found.values())
+
+
+def _invitees(
+    inviter: User, emails: Sequence[str], already: set[int], ids: Sequence[int] = ()
+) -> list[User]:
+    """Members chosen by id (the HTML form) or named by address (the API); every unknown or
+    impossible one is reported at the field."""
+    members: list[User] = [m for m in _chosen(inviter, ids) if m.id not in already]
     for raw in emails:
         address = raw.strip()
         if not address:
@@ -83,10 +101,11 @@ def submit(
     *,
     files: Sequence[FileStorage] = (),
     coauthor_emails: Sequence[str] = (),
+    coauthor_ids: Sequence[int] = (),
 ) -> Idea:
     require(policy.can_submit_idea(user, challenge))
     text = _validated(data)
-    members = _invitees(user, coauthor_emails, set())
+    members = _invitees(user, coauthor_emails, set(), coauthor_ids)
     idea = Idea(
         challenge_id=challenge.id,
         author_id=user.id,
@@ -114,11 +133,15 @@ def edit(
     files: Sequence[FileStorage] = (),
     remove_attachment_ids: Sequence[int] = (),
     coauthor_emails: Sequence[str] = (),
+    coauthor_ids: Sequence[int] = (),
 ) -> None:
     require(policy.can_edit_idea(user, idea))
     text = _validated(data)
     members = _invitees(
-        user, coauthor_emails, {c.user_id for c in idea.coauthors} | idea.author_ids
+        user,
+        coauthor_emails,
+        {c.user_id for c in idea.coauthors} | idea.author_ids,
+        coauthor_ids,
     )
     removed = attachments.detach(idea, remove_attachment_ids)
     attachments.attach(idea, user, files, existing=attachments.count(idea))

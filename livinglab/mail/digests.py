@@ -36,7 +36,7 @@ DIGESTED = (Delivery.daily, Delivery.weekly)
 _SUBJECT_OF_LINK = re.compile(r"^/(challenges|ideas|pilots)/(\d+)")
 
 
-def zone_of(user: Any) -> ZoneInfo:
+def zone_of(user: User) -> ZoneInfo:
     default = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     for name in (getattr(user, "time_zone", None), TIME_ZONES.get(user.city.slug), default):
         if name:
@@ -61,7 +61,7 @@ def due_at(now: datetime, zone: ZoneInfo, delivery: Delivery) -> datetime:
 
 
 def add_entry(
-    user: Any,
+    user: User,
     kind: str,
     delivery: Delivery,
     *,
@@ -70,7 +70,9 @@ def add_entry(
     params: dict[str, Any],
     count: int,
 ) -> None:
-    """Keeps one entry per grouped notification until the digest goes (caller commits)."""
+    """Keeps one entry per grouped notification until the digest goes (caller commits): a
+    notification of a group already waiting says the latest, in the entry already there."""
+    latest = {"params": params, "count": count, "link": link}
     if group:
         pending = db.session.scalar(
             sa.select(DigestEntry).where(
@@ -80,19 +82,11 @@ def add_entry(
             )
         )
         if pending is not None:
-            pending.params, pending.count, pending.link = params, count, link
+            for name, value in latest.items():
+                setattr(pending, name, value)
             return
-    db.session.add(
-        DigestEntry(
-            user_id=user.id,
-            kind=kind,
-            params=params,
-            link=link,
-            group_key=group,
-            count=count,
-            due_at=due_at(utcnow(), zone_of(user), delivery),
-        )
-    )
+    due = due_at(utcnow(), zone_of(user), delivery)
+    db.session.add(DigestEntry(user_id=user.id, kind=kind, group_key=group, due_at=due, **latest))
 
 
 def _sections(entries: list[DigestEntry]) -> list[tuple[str, list[tuple[str, str | None]]]]:
@@ -140,7 +134,7 @@ def _sections(entries: list[DigestEntry]) -> list[tuple[str, list[tuple[str, str
     return list(sections.values())
 
 
-def _digest_email(user: Any, entries: list[DigestEntry]) -> outbox.Email:
+def _digest_email(user: User, entries: list[DigestEntry]) -> outbox.Email:
     count = len(entries)
     email = outbox.Email(
         subject=ngettext(
@@ -181,11 +175,12 @@ def _queue_digest_of(user_id: int, now: datetime) -> bool:
         # digest goes, and only to an address that is confirmed and an account that is active.
         wanted = all_choices(user_id) if user is not None else {}
         entries = [e for e in entries if wanted.get(category_of(e.kind)) in DIGESTED]
-        sent = bool(entries) and user is not None and user.is_active and user.verified_at
-        if sent:
+        reachable = user is not None and user.is_active and user.verified_at is not None
+        sent = bool(entries) and reachable
+        if sent and user is not None:
             outbox.queue_for(user, "digest", lambda: _digest_email(user, entries))
         db.session.commit()
-    return bool(sent)
+    return sent
 
 
 def queue_due_digests(now: datetime | None = None, limit: int = 200) -> int:

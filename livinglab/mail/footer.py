@@ -6,15 +6,14 @@ neither has to import the other for it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import gettext as _
 
+from livinglab.accounts.models import User
 from livinglab.mail import outbox
 from livinglab.mail.tokens import unsubscribe_token
 
 
-def footer_for(email: outbox.Email, user: Any, scope: str) -> None:
+def footer_for(email: outbox.Email, user: User, scope: str) -> None:
     """Why the member receives this, where to change it, and the one-click way out."""
     email.footer.append(
         _(

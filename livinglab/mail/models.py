@@ -9,8 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from livinglab.core.columns import parent_id
 from livinglab.database import UTCDateTime, enum_column, utcnow
 from livinglab.extensions import ModelBase
+from livinglab.notifications.models import NotificationFields
 
 
 class MailStatus(StrEnum):
@@ -71,14 +73,12 @@ class MailPreference(ModelBase):
 
     __tablename__ = "mail_preference"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = parent_id("user", primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     delivery: Mapped[Delivery] = mapped_column(enum_column(Delivery, "mail_delivery"))
 
 
-class DigestEntry(ModelBase):
+class DigestEntry(NotificationFields, ModelBase):
     """A notification waiting for the member's next digest (at 08:00 in their time zone).
 
     The worker deletes the entries it puts into a digest in the transaction that queues the
@@ -88,14 +88,7 @@ class DigestEntry(ModelBase):
     __tablename__ = "mail_digest_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(sa.String(40))
-    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    link: Mapped[str | None] = mapped_column(sa.String(300))
-    group_key: Mapped[str | None] = mapped_column(sa.String(80))
-    count: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, sort_order=1)
 
     __table_args__ = (
         sa.Index("ix_mail_digest_entry_due", "due_at"),

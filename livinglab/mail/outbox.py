@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.mail.models import MailStatus, OutboxMessage
 
@@ -48,7 +49,7 @@ class Email:
     unsubscribe_label: str = ""
 
 
-def language_of(user: Any) -> str:
+def language_of(user: User) -> str:
     """The member's chosen language, else their city's, else the platform's default."""
     languages = current_app.config["LANGUAGES"]
     for code in (user.preferred_language, getattr(user.city, "language", None)):
@@ -76,6 +77,7 @@ def absolute(path: str) -> str:
 
 
 def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL of a route, for a link in an email."""
     parts = urlsplit(base_url())
     return f"{parts.scheme}://{parts.netloc}{url_for(endpoint, **values)}"
 
@@ -140,7 +142,7 @@ def queue(
 
 
 def queue_for(
-    user: Any,
+    user: User,
     kind: str,
     build: Callable[[], Email],
     *,
@@ -156,7 +158,7 @@ def queue_for(
         )
 
 
-def replace_queued(message_id: int, user: Any, build: Callable[[], Email]) -> bool:
+def replace_queued(message_id: int, user: User, build: Callable[[], Email]) -> bool:
     """Rewrites a message nobody has started sending; False if a worker already holds it."""
     language = language_of(user)
     with mail_context(), force_locale(language):

@@ -49,6 +49,11 @@ CATEGORIES: dict[str, tuple[Any, tuple[str, ...], Delivery]] = {
         ("moderation_hidden", "moderation_restored", "moderation_flagged"),
         Delivery.immediate,
     ),
+    "to_moderate": (
+        _l("Content to moderate (moderators): items hidden by members' reports"),
+        ("moderation_needed",),
+        Delivery.immediate,
+    ),
     "comments": (
         _l("New comments on what I follow or wrote"),
         ("comment_new",),
@@ -76,6 +81,16 @@ DELIVERY_LABELS = {
     Delivery.daily: _l("By email, in a daily digest"),
     Delivery.weekly: _l("By email, in a weekly digest"),
 }
+
+
+def add_category(name: str, label: Any, kinds: tuple[str, ...], delivery: Delivery) -> None:
+    """A category a domain declares for its own kinds of notification (listed before "Anything
+    else"); declaring it again replaces it."""
+    other = CATEGORIES.pop("other")
+    CATEGORIES.pop(name, None)
+    CATEGORIES[name] = (label, kinds, delivery)
+    CATEGORIES["other"] = other
+    CATEGORY_OF.update(dict.fromkeys(kinds, name))
 
 
 def category_of(kind: str) -> str:
@@ -119,7 +134,7 @@ def set_choice(user_id: int, category: str, delivery: Delivery) -> None:
         row.delivery = delivery
 
 
-def save(user: Any, chosen: Mapping[str, str], time_zone: str) -> None:
+def save(user: User, chosen: Mapping[str, str], time_zone: str) -> None:
     """Stores the member's choice per category and the time zone of their digests."""
     zone = time_zone.strip()
     if zone:

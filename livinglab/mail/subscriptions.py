@@ -1,6 +1,7 @@
 """Email as a side effect: receivers of before-commit events that queue messages.
 
-Connected by :func:`connect_all` (livinglab.mail.wiring.init_mail). They run inside the action's
+Each is declared with the event it answers and connected by :func:`connect_all`
+(livinglab.mail.wiring.init_mail). They run inside the action's
 transaction, so an email is queued if and only if what caused it commits.
 """
 
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from livinglab import events
 from livinglab.accounts.models import User
 from livinglab.accounts.recovery_services import queue_verification
+from livinglab.core.receivers import Receivers
 from livinglab.extensions import db
 from livinglab.mail import digests, outbox
 from livinglab.mail.footer import footer_for
@@ -25,8 +27,11 @@ from livinglab.notifications.services import text_of
 
 SUBJECT_MAX = 150
 
+receivers = Receivers()
+connect_all = receivers.connect_all
 
-def _notification_email(user: Any, kind: str, link: str | None, params: dict, count: int):
+
+def _notification_email(user: User, kind: str, link: str | None, params: dict, count: int):
     text = text_of(Notification(kind=kind, params=params, count=count))
     subject = text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1].rstrip() + "…"
     email = outbox.Email(
@@ -54,7 +59,7 @@ def _queued_of_group(user_id: int, key: str) -> int | None:
     )
 
 
-def _send_now(user: Any, kind: str, link: str | None, group: str | None, params: dict, count: int):
+def _send_now(user: User, kind: str, link: str | None, group: str | None, params: dict, count: int):
     def build() -> outbox.Email:
         return _notification_email(user, kind, link, params, count)
 
@@ -67,6 +72,7 @@ def _send_now(user: Any, kind: str, link: str | None, group: str | None, params:
     outbox.queue_for(user, "notification", build, dedupe_key=key)
 
 
+@receivers.on(notification_created)
 def _notification_created(
     kind: str,
     *,
@@ -99,27 +105,16 @@ def _notification_created(
             )
 
 
-def _member_registering(user: Any) -> None:
+@receivers.on(member_registering)
+def _member_registering(user: User) -> None:
     if user.verified_at is None:
         queue_verification(user)
 
 
-def _member_deleted(user: Any, *, votes_removed: int) -> None:
+@receivers.on(events.member_deleted)
+def _member_deleted(user: User, *, votes_removed: int) -> None:
     """The member's mail goes with their personal data: queued, sent and failed messages
     (they hold the address and what was written to it), digest entries and choices."""
     for model in (OutboxMessage, DigestEntry, MailPreference):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     user.time_zone = None
-
-
-RECEIVERS = (
-    (notification_created, _notification_created),
-    (member_registering, _member_registering),
-    (events.member_deleted, _member_deleted),
-)
-
-
-def connect_all() -> None:
-    """Idempotent (blinker keeps one connection per receiver)."""
-    for signal, receiver in RECEIVERS:
-        signal.connect(receiver, weak=False)

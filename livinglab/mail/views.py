@@ -6,6 +6,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,9 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
 from livinglab.cities.data import TIME_ZONES
-from livinglab.errors import ServiceError
 from livinglab.extensions import csrf, db
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form
 from livinglab.mail import preferences
 from livinglab.mail.models import Delivery
 from livinglab.mail.preferences import CATEGORIES, DELIVERY_LABELS
@@ -70,30 +70,29 @@ def _form() -> PreferencesForm:
 
 @bp.route("/profile/email-notifications", methods=["GET", "POST"])
 @login_required
-def preferences_page():
+def preferences_page() -> ResponseReturnValue:
     form = _form()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            preferences.save(
-                current_user._get_current_object(),
-                {name: form[f"category_{name}"].data for name in CATEGORIES},
-                form.time_zone.data or "",
-            )
-        except ServiceError as error:
-            show_service_error(form, error, fallback_field="time_zone")
-            status = error.status
-        else:
-            flash(_("Your email choices are saved."), "success")
-            return redirect(url_for("mail.preferences_page"))
-    elif form.errors:
-        status = 400
-    return render_template("mail/pages/preferences.html", form=form, categories=CATEGORIES), status
+
+    def saved(_nothing: None) -> ResponseReturnValue:
+        flash(_("Your email choices are saved."), "success")
+        return redirect(url_for("mail.preferences_page"))
+
+    return save_form(
+        form,
+        lambda: preferences.save(
+            current_user._get_current_object(),
+            {name: form[f"category_{name}"].data for name in CATEGORIES},
+            form.time_zone.data or "",
+        ),
+        saved,
+        lambda: render_template("mail/pages/preferences.html", form=form, categories=CATEGORIES),
+        fallback_field="time_zone",
+    )
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058: mail clients POST here without a page, a session or a CSRF token
-def unsubscribe(token: str):
+def unsubscribe(token: str) -> ResponseReturnValue:
     try:
         user_id, scope = read_unsubscribe(token)
     except BadToken:

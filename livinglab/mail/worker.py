@@ -15,7 +15,6 @@ after MAIL_MAX_ATTEMPTS the message is ``failed`` and stays in the table for the
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import threading
 import uuid
@@ -27,6 +26,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives  # type: ignore[import-untyped]
 
+from livinglab.core.threads import AppThreads
 from livinglab.database import is_unavailable, utcnow, write_intent
 from livinglab.extensions import db
 from livinglab.mail import backend
@@ -266,20 +266,6 @@ def run_once(now: datetime | None = None) -> Round:
 # --- The daemon thread of a server process ---------------------------------------------------
 
 
-@dataclass
-class _Running:
-    pid: int
-    thread: threading.Thread
-    stop: threading.Event
-
-    def alive_here(self) -> bool:
-        return self.pid == os.getpid() and self.thread.is_alive() and not self.stop.is_set()
-
-
-_threads: dict[int, _Running] = {}
-_threads_lock = threading.Lock()
-
-
 def _round(app: Flask) -> None:
     with app.app_context():
         try:
@@ -305,29 +291,19 @@ def _loop(app: Flask, stop: threading.Event) -> None:
             _round(app)
 
 
+_workers = AppThreads("mail-worker", _loop)
+_threads = _workers.running  # id(app) -> its worker thread in this process
+
+
 def ensure_thread(app: Flask) -> None:
     """Starts this process's worker thread once (again in a forked child: threads do not
     survive a fork)."""
-    running = _threads.get(id(app))
-    if running and running.alive_here():
-        return
-    with _threads_lock:
-        running = _threads.get(id(app))
-        if running and running.alive_here():
-            return
-        stop = threading.Event()
-        thread = threading.Thread(target=_loop, args=(app, stop), name="mail-worker", daemon=True)
-        thread.start()
-        _threads[id(app)] = _Running(os.getpid(), thread, stop)
+    _workers.ensure(app)
 
 
 def stop_thread(app: Flask, timeout: float = 5.0) -> None:
     """Ends the app's worker thread after its current round (tests; a clean shutdown)."""
-    running = _threads.pop(id(app), None)
-    if running is not None:
-        running.stop.set()
-        WAKE.set()
-        running.thread.join(timeout=timeout)
+    _workers.stop(app, timeout, wake=WAKE.set)
 
 
 def install_thread(app: Flask) -> None:

@@ -28,8 +28,8 @@ from livinglab.realtime.broadcast import end_member_sockets
 from livinglab.votes.models import Vote
 from livinglab.votes.services import announce_count
 
-# Secrets are never exported, not even to their owner: they are only hashes anyway.
-SECRET_COLUMNS = {"password_hash", "token_hash"}
+# Secrets are never exported, not even to their owner (a personal calendar's address is one).
+SECRET_COLUMNS = {"password_hash", "token_hash", "secret"}
 # Rows that exist only for the member themself; gone with the account.
 PERSONAL_TABLES = (
     "vote",
@@ -62,13 +62,21 @@ def _tables_pointing_at_users() -> list[tuple[sa.Table, list[sa.Column]]]:
     return found
 
 
-def _rows(table: sa.Table, where: Any) -> list[dict[str, Any]]:
+def _rows(table: sa.Table, where: Any, member_id: int | None = None) -> list[dict[str, Any]]:
+    """The rows, without secrets; a column marked ``info={"personal_of": <column>}`` (answers
+    given to organisers) only in the rows where that column is the member: a row that is
+    there because the member acted on it (registered, checked in) shows nobody else's."""
     columns = [c for c in table.columns if c.name not in SECRET_COLUMNS]
     query = sa.select(*columns).where(where).order_by(*table.primary_key.columns)
-    return [
-        {key: _plain(value) for key, value in row._mapping.items()}
-        for row in db.session.execute(query)
-    ]
+    rows = []
+    for row in db.session.execute(query):
+        values = {key: _plain(value) for key, value in row._mapping.items()}
+        for column in columns:
+            owner = column.info.get("personal_of")
+            if owner and values.get(owner) != member_id:
+                del values[column.name]
+        rows.append(values)
+    return rows
 
 
 def member_data(user: User) -> dict[str, Any]:
@@ -83,7 +91,7 @@ def member_data(user: User) -> dict[str, Any]:
     for table, columns in _tables_pointing_at_users():
         if table.name == "audit_entry":
             continue  # gathered below with the entries about the member
-        rows = _rows(table, sa.or_(*(column == user.id for column in columns)))
+        rows = _rows(table, sa.or_(*(column == user.id for column in columns)), user.id)
         if rows:
             tables[table.name] = rows
     audit = _rows(

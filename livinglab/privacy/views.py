@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import Field, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from livinglab.errors import ServiceError
-from livinglab.forms import show_service_error
+from livinglab.forms import save_form
 from livinglab.privacy import services
 
 bp = Blueprint("privacy", __name__)
@@ -27,9 +27,7 @@ class DeleteAccountForm(FlaskForm):
         description=_l("Your name, email and votes are removed; this cannot be undone."),
     )
 
-    def validate_confirmation(self, field) -> None:
-        from wtforms import ValidationError
-
+    def validate_confirmation(self, field: Field) -> None:
         # The word to type is itself translated, so it is compared with what the page showed.
         if field.data.strip().upper() not in {"DELETE", str(_("DELETE")).upper()}:
             raise ValidationError(_("Type the word shown to confirm."))
@@ -37,7 +35,7 @@ class DeleteAccountForm(FlaskForm):
 
 @bp.get("/profile/data.json")
 @login_required
-def export():
+def export() -> Response:
     data = services.member_data(current_user)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -51,22 +49,21 @@ def export():
 
 @bp.route("/profile/delete", methods=["GET", "POST"])
 @login_required
-def delete():
+def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
-    status = 200
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            try:
-                services.delete_account(current_user, form.password.data)
-            except ServiceError as error:
-                show_service_error(form, error, fallback_field="password")
-                status = error.status
-            else:
-                logout_user()
-                flash(
-                    _("Your account is deleted. What you published stays, signed “Former member”."),
-                    "success",
-                )
-                return redirect(url_for("site.home"))
-    return render_template("privacy/delete.html", form=form), status
+
+    def deleted(_nothing: None) -> ResponseReturnValue:
+        logout_user()
+        flash(
+            _("Your account is deleted. What you published stays, signed “Former member”."),
+            "success",
+        )
+        return redirect(url_for("site.home"))
+
+    return save_form(
+        form,
+        lambda: services.delete_account(current_user, form.password.data),
+        deleted,
+        lambda: render_template("privacy/delete.html", form=form),
+        fallback_field="password",
+    )

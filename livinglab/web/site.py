@@ -8,8 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from livinglab.challenges.models import Challenge, Phase
 from livinglab.cities.models import City
+from livinglab.desk.queries import desk_for
 from livinglab.extensions import db
 from livinglab.i18n import LANGUAGE_COOKIE, supported
+from livinglab.moderation.models import FLAGS_TO_HIDE
 from livinglab.web.helpers import safe_next
 
 bp = Blueprint("site", __name__)
@@ -17,6 +19,10 @@ bp = Blueprint("site", __name__)
 
 @bp.get("/")
 def home():
+    """A visitor's front page; a member's desk: what needs them now."""
+    if current_user.is_authenticated:
+        desk = desk_for(current_user)
+        return render_template("site/desk.html", desk=desk, hidden_by_reports=FLAGS_TO_HIDE)
     open_challenges = db.session.scalars(
         sa.select(Challenge)
         .where(Challenge.phase.in_((Phase.open, Phase.voting)))

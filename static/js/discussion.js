@@ -102,25 +102,40 @@
     }
   }
 
+  // Shows a comment once; returns its new element, or null when it was shown already (or its
+  // branch is folded).
   function place(c) {
     lastId = Math.max(lastId, c.id);
-    if (byId(c.id)) { return; }  // already shown: replays never duplicate
+    if (byId(c.id)) { return null; }  // already shown: replays never duplicate
     var node = render(c);
     if (c.parent_id === null) {
       list.appendChild(node);
       var empty = section.querySelector("[data-empty-thread]");
       if (empty) { empty.remove(); }
-      return;
+      return node;
     }
     var parent = byId(c.parent_id);
     var top = parent && parent.dataset.depth === "0" ? parent : parent && parent.closest(".comment.depth-0");
     var holder = top && top.querySelector("ul.replies");
     if (holder && !holder.querySelector("[data-load-replies]")) {
       holder.appendChild(node);
+      return node;
     }
+    return null;
   }
 
-  socket.on("comment.created", function (c) { if (c.room === room) { place(c); } });
+  function announce(text) {
+    if (window.livinglabAnnounce && text) { window.livinglabAnnounce(text); }
+  }
+
+  // Someone else's new comment is announced to screen readers; one's own is not.
+  socket.on("comment.created", function (c) {
+    if (c.room !== room) { return; }
+    var mine = c.author && String(c.author.id) === section.dataset.userId;
+    if (place(c) && !mine && c.author) {
+      announce((labels.newComment || "").replace("%(name)s", c.author.name));
+    }
+  });
   function update(c) {
     if (c.room !== room) { return; }
     var li = byId(c.id);
@@ -153,6 +168,8 @@
     var main = section.querySelector("form.comment-form");
     if (!main) { return; }
     var form = main.cloneNode(true);
+    var writing = window.livinglabWriting;
+    if (writing) { writing.strip(form); }  // the copied toolbar and preview belong to the main box
     form.querySelector('input[name="parent_id"]').value = parentId;
     var textarea = form.querySelector("textarea");
     textarea.value = "";
@@ -161,8 +178,37 @@
     if (label) { label.htmlFor = textarea.id; }
     form.querySelectorAll("[id$='-hint'], .field-error").forEach(function (n) { n.remove(); });
     textarea.removeAttribute("aria-describedby");
+    textarea.removeAttribute("aria-invalid");
     li.appendChild(form);
+    if (writing) { writing.enhance(form); }  // a kept draft of this reply comes back here
     textarea.focus();
+  }
+
+  // A refusal is shown at the text box, which gets the focus back with the message read out.
+  function showError(form, textarea, message) {
+    var error = form.querySelector(".comment-form-error");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "comment-form-error field-error";
+      var field = textarea.closest(".field") || textarea;
+      field.parentNode.insertBefore(error, field.nextSibling);
+    }
+    error.id = textarea.id + "-live-error";
+    error.textContent = message;
+    error.hidden = false;
+    var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== error.id;
+    });
+    described.push(error.id);
+    textarea.setAttribute("aria-describedby", described.join(" "));
+    textarea.setAttribute("aria-invalid", "true");
+    textarea.focus();
+  }
+
+  function clearError(form, textarea) {
+    var error = form.querySelector(".comment-form-error");
+    if (error) { error.hidden = true; }
+    textarea.removeAttribute("aria-invalid");
   }
 
   // Posting over the socket; the form still works as a plain POST if the socket is down.
@@ -171,7 +217,6 @@
     if (!form || !socket.connected) { return; }
     event.preventDefault();
     var textarea = form.querySelector("textarea");
-    var error = form.querySelector(".comment-form-error");
     var button = form.querySelector("button[type=submit]");
     var parent = form.querySelector('input[name="parent_id"]').value;
     button.disabled = true;
@@ -184,14 +229,18 @@
       if (ack && ack.ok) {
         place(ack.comment);
         textarea.value = "";
-        if (error) { error.hidden = true; }
+        clearError(form, textarea);
+        form.dispatchEvent(new CustomEvent("livinglab:posted", { bubbles: true }));  // drafts
         if (parent) { form.remove(); }
+        // The focus goes to the comment just posted, and the reader hears it went out.
+        var posted = byId(ack.comment.id);
+        if (posted) { posted.tabIndex = -1; posted.focus(); }
+        announce(labels.posted);
         return;
       }
       // The text stays in the box; the message says what to change.
       var message = ack && ack.error ? ((ack.error.fields && ack.error.fields.body) || ack.error.message) : "";
-      if (error) { error.textContent = message; error.hidden = false; }
-      textarea.setAttribute("aria-invalid", "true");
+      showError(form, textarea, message);
     });
   });
 })();

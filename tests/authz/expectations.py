@@ -60,7 +60,9 @@ def _c(method, rule, path, expect, body=None, why="", variant=""):
     return Case(method, rule, path, expect, body or {}, why, variant)
 
 
-KIND = "/api/v1/<any(challenges, ideas, pilots, events):kind>/<int:target_id>/comments"
+KIND = (
+    "/api/v1/<any(challenges, ideas, pilots, events, 'case-studies'):kind>/<int:target_id>/comments"
+)
 EXPORT = "/api/v1/export/<any(challenges, ideas, pilots, votes, 'case-studies'):dataset>.<any(csv, json):fmt>"
 DECIDE = {"decision": "approve", "city": "pavia"}
 CASE_EDITORS = "LFFOFO"  # its author (none of the actors), its city's reps, admin
@@ -71,6 +73,11 @@ Q1 = "start=2026-01-01&end=2026-03-31"
 CASES: tuple[Case, ...] = (
     # --- Pages anyone may read --------------------------------------------------------------
     _c("GET", "/", lambda w: "/", PUBLIC, why="anonymous visitors read everything published"),
+    _c("GET", "/terms", lambda w: "/terms", PUBLIC),
+    _c("GET", "/privacy", lambda w: "/privacy", PUBLIC),
+    _c("GET", "/consent", lambda w: "/consent", MEMBERS, why="accepting the current terms"),
+    _c("POST", "/consent", lambda w: "/consent", MEMBERS),
+    _c("GET", "/welcome", lambda w: "/welcome", MEMBERS),
     _c("GET", "/healthz", lambda w: "/healthz", PUBLIC),
     _c("GET", "/readyz", lambda w: "/readyz", PUBLIC),
     _c(
@@ -162,6 +169,9 @@ CASES: tuple[Case, ...] = (
     _c("GET", "/ideas/<int:idea_id>/review", lambda w: f"/ideas/{w.i_open}/review", EXPERTS),
     _c("POST", "/ideas/<int:idea_id>/review", lambda w: f"/ideas/{w.i_open}/review", EXPERTS),
     _c("GET", "/reviews/queue", lambda w: "/reviews/queue", EXPERTS),
+    _c("POST", "/reviews/themes", lambda w: "/reviews/themes", EXPERTS),
+    _c("POST", "/ideas/<int:idea_id>/review/draft/delete", lambda w: f"/ideas/{w.i_open}/review/draft/delete", EXPERTS),
+    _c("POST", "/ideas/<int:idea_id>/review/conflict/<any(declare, withdraw):answer>", lambda w: f"/ideas/{w.i_open}/review/conflict/declare", EXPERTS, why="not its authors"),
     # --- Decisions and pilots ---------------------------------------------------------------
     _c("POST", "/ideas/<int:idea_id>/decisions", lambda w: f"/ideas/{w.i_selection}/decisions", "LFFOFF", DECIDE, why="a host city's rep, for their own city"),
     _c("POST", "/pilots/<int:pilot_id>/follow", lambda w: f"/pilots/{w.pilot}/follow", MEMBERS),
@@ -170,6 +180,8 @@ CASES: tuple[Case, ...] = (
     _c("POST", "/pilots/<int:pilot_id>/milestones/<int:milestone_id>/done", lambda w: f"/pilots/{w.pilot}/milestones/{w.milestone}/done", PILOT_MANAGERS),
     _c("POST", "/pilots/<int:pilot_id>/indicators", lambda w: f"/pilots/{w.pilot}/indicators", PILOT_MANAGERS),
     _c("POST", "/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values", lambda w: f"/pilots/{w.pilot}/indicators/{w.indicator}/values", PILOT_MANAGERS),
+    _c("POST", "/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values/<int:value_id>", lambda w: f"/pilots/{w.pilot}/indicators/{w.indicator}/values/{w.measurement}", PILOT_MANAGERS),
+    _c("POST", "/pilots/<int:pilot_id>/indicators/<int:indicator_id>/values/<int:value_id>/delete", lambda w: f"/pilots/{w.pilot}/indicators/{w.indicator}/values/{w.measurement}/delete", PILOT_MANAGERS),
     _c("POST", "/pilots/<int:pilot_id>/updates", lambda w: f"/pilots/{w.pilot}/updates", PILOT_MANAGERS),
     _c("POST", "/pilots/<int:pilot_id>/replicate", lambda w: f"/pilots/{w.pilot}/replicate", "LFFFOF", why="a rep of another partner city"),
     # --- Discussion and moderation ----------------------------------------------------------
@@ -177,8 +189,12 @@ CASES: tuple[Case, ...] = (
     _c("GET", "/comments/<int:comment_id>/edit", lambda w: f"/comments/{w.comment}/edit", AUTHORS),
     _c("POST", "/comments/<int:comment_id>/edit", lambda w: f"/comments/{w.comment}/edit", AUTHORS),
     _c("POST", "/comments/<int:comment_id>/delete", lambda w: f"/comments/{w.comment}/delete", AUTHORS),
+    _c("POST", "/writing/preview", lambda w: "/writing/preview", MEMBERS, {"text": "**hi**"}, why="members preview what they write"),
+    _c("GET", "/writing/mentions", lambda w: f"/writing/mentions?room=idea:{w.i_open}", MEMBERS, why="those taking part, for members"),
+    _c("GET", "/members/search", lambda w: "/members/search?q=a", MEMBERS, why="the pickers: names and cities, members only"),
     _c("POST", "/flags/<content_type>/<int:content_id>", lambda w: f"/flags/comment/{w.comment}", MEMBERS),
     _c("GET", "/moderation", lambda w: "/moderation", ADMIN_AREA),
+    _c("GET", "/moderation/<content_type>/<int:content_id>", lambda w: f"/moderation/comment/{w.comment}", "LFFOFO", why="host cities' reps, admins"),
     _c("POST", "/moderation/<content_type>/<int:content_id>/<any(hide, restore):decision>", lambda w: f"/moderation/comment/{w.comment}/hide", "LFFOFO", why="host cities' reps, admins"),
     # --- Accounts, roles, administration ----------------------------------------------------
     _c("GET", "/role-requests", lambda w: "/role-requests", ADMIN_AREA),
@@ -246,6 +262,8 @@ CASES: tuple[Case, ...] = (
     _c("GET", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_published}", PUBLIC, variant="published"),
     _c("GET", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_draft}", "NNNONO", variant="draft"),
     _c("PATCH", "/api/v1/case-studies/<int:case_id>", lambda w: f"/api/v1/case-studies/{w.case_published}", CASE_EDITORS),
+    _c("POST", "/api/v1/case-studies/<int:case_id>/files", lambda w: f"/api/v1/case-studies/{w.case_published}/files", CASE_EDITORS, why="who may edit it; JSON is then refused (415)"),
+    _c("DELETE", "/api/v1/case-studies/<int:case_id>/files/<int:attachment_id>", lambda w: f"/api/v1/case-studies/{w.case_published}/files/{w.case_file}", CASE_EDITORS),
     _c("GET", "/api/v1/stats", lambda w: "/api/v1/stats", PUBLIC),
     _c("GET", "/api/v1/pilots", lambda w: "/api/v1/pilots", PUBLIC),
     _c("GET", "/api/v1/pilots/<int:pilot_id>", lambda w: f"/api/v1/pilots/{w.pilot}", PUBLIC),
@@ -262,11 +280,12 @@ CASES: tuple[Case, ...] = (
     _c("GET", "/events/<int:meeting_id>/edit", lambda w: f"/events/{event(w)}/edit", EVENT_ORGANISERS, why="a host city's reps, admins"),
     _c("POST", "/events/<int:meeting_id>/edit", lambda w: f"/events/{event(w)}/edit", EVENT_ORGANISERS),
     _c("POST", "/events/<int:meeting_id>/cancel", lambda w: f"/events/{event(w)}/cancel", EVENT_ORGANISERS),
+    _c("GET", "/events/<int:meeting_id>/agenda", lambda w: f"/events/{event(w)}/agenda", EVENT_ORGANISERS, why="the agenda's form: the organisers"),
     _c("POST", "/events/<int:meeting_id>/agenda", lambda w: f"/events/{event(w)}/agenda", EVENT_ORGANISERS),
+    _c("GET", "/events/<int:meeting_id>/agenda/<int:item_id>/edit", lambda w: f"/events/{event(w)}/agenda/{w.event_session}/edit", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/agenda/<int:item_id>/edit", lambda w: f"/events/{event(w)}/agenda/{w.event_session}/edit", EVENT_ORGANISERS),
     _c("POST", "/events/<int:meeting_id>/agenda/<int:item_id>/delete", lambda w: f"/events/{event(w)}/agenda/{w.event_session}/delete", EVENT_ORGANISERS),
     _c("POST", "/events/<int:meeting_id>/follow", lambda w: f"/events/{event(w)}/follow", MEMBERS),
-    _c("GET", "/events/<int:meeting_id>/files/<int:attachment_id>/thumb", lambda w: f"/events/{event(w)}/files/{w.attachment}/thumb", PUBLIC, why="an event's files are as public as the event"),
-    _c("GET", "/events/<int:meeting_id>/files/<int:attachment_id>/<path:name>", lambda w: f"/events/{event(w)}/files/{w.attachment}/{w.names['attachment']}", PUBLIC),
     _c("GET", "/events/mine", lambda w: "/events/mine", MEMBERS),
     _c("POST", "/events/mine/calendar", lambda w: "/events/mine/calendar", MEMBERS),
     _c("POST", "/events/<int:meeting_id>/register", lambda w: f"/events/{event(w)}/register", MEMBERS, why="any member, within the registration window"),
@@ -280,6 +299,7 @@ CASES: tuple[Case, ...] = (
     _c("POST", "/events/<int:meeting_id>/check-in/<int:registration_id>", lambda w: f"/events/{event(w)}/check-in/{w.event_registration}", EVENT_ORGANISERS),
     _c("GET", "/events/<int:meeting_id>/check-in/code/<code>", lambda w: f"/events/{event(w)}/check-in/code/{w.names['event_code']}", EVENT_ORGANISERS),
     _c("POST", "/events/<int:meeting_id>/minutes", lambda w: f"/events/{event(w)}/minutes", EVENT_ORGANISERS),
+    _c("POST", "/events/<int:meeting_id>/files/<int:attachment_id>/delete", lambda w: f"/events/{event(w)}/files/{w.event_file}/delete", EVENT_ORGANISERS, why="a file of the minutes (served by /files/, as public as the event)"),
     _c("POST", "/events/<int:meeting_id>/outcomes", lambda w: f"/events/{event(w)}/outcomes", EVENT_ORGANISERS),
     _c("POST", "/events/<int:meeting_id>/outcomes/<int:link_id>/delete", lambda w: f"/events/{event(w)}/outcomes/{w.event_outcome}/delete", EVENT_ORGANISERS),
     _c("GET", "/events/<int:meeting_id>/figures.csv", lambda w: f"/events/{event(w)}/figures.csv", PUBLIC, why="counts only, no names"),

@@ -20,11 +20,13 @@ from livinglab.meetings.models import (
     AgendaItem,
     CalendarKey,
     Meeting,
+    MeetingFile,
     MeetingKind,
     MeetingLink,
     Registration,
     RegistrationStatus,
 )
+from livinglab.uploads.models import Attachment
 from tests.authz.world import World
 
 
@@ -51,6 +53,18 @@ def event(w: World) -> int:
             AgendaItem(title="Opening", starts_at=start, ends_at=start + timedelta(hours=1))
         ]
         meeting.links = [MeetingLink(target_type="challenge", target_id=w.c_open, role="outcome")]
+        # A file of the minutes (its own row: removing it never touches the world's files).
+        meeting.files = [
+            MeetingFile(
+                attachment=Attachment(
+                    kind="pdf",
+                    content_type="application/pdf",
+                    original_name="minutes.pdf",
+                    size_bytes=10,
+                    storage_key=secrets.token_hex(16) + ".pdf",
+                )
+            )
+        ]
         session.add(meeting)
         session.flush()
         own = Registration(
@@ -79,6 +93,7 @@ def event(w: World) -> int:
             event=meeting.id,
             event_session=meeting.agenda[0].id,
             event_outcome=meeting.links[0].id,
+            event_file=meeting.files[0].attachment_id,
             event_registration=own.id,
             event_guest=guest.id,
         )

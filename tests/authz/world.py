@@ -8,6 +8,7 @@ the pilot runs in Pavia. The actors are six members who wrote none of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -23,7 +24,8 @@ from livinglab.discussion.models import Comment
 from livinglab.extensions import db
 from livinglab.ideas.models import Coauthor, IdeaAttachment, InvitationStatus
 from livinglab.notifications.models import Notification
-from livinglab.pilots.models import Indicator, Milestone, Pilot, PilotStatus
+from livinglab.onboarding import consent
+from livinglab.pilots.models import Indicator, IndicatorValue, Milestone, Pilot, PilotStatus
 from livinglab.reviews.models import Review
 from livinglab.uploads.services import store_upload
 from tests.authz import knowledge
@@ -88,6 +90,8 @@ def build() -> World:
     reviewer = _user(Role.expert, city["salamanca"], "reviewer")
     requester = _user(Role.participant, city["pavia"], "requester")
     db.session.flush()
+    for member in (*w.users.values(), author, reviewer, requester):
+        consent.record(member)  # they accepted the terms, as at registration
 
     w.ids["c_open"] = make_challenge("pavia", ("coimbra",), Phase.open, proposer_id=author.id)
     w.ids["c_proposed"] = make_challenge("pavia", (), Phase.proposed, proposer_id=author.id)
@@ -130,6 +134,8 @@ def build() -> World:
     attachment = store_upload(_png(), author.id)
     db.session.add_all([milestone, indicator, note, request])
     db.session.flush()
+    measurement = IndicatorValue(indicator_id=indicator.id, measured_on=date(2026, 11, 2), value=7)
+    db.session.add(measurement)
     db.session.add(IdeaAttachment(idea_id=w.i_open, attachment_id=attachment.id))
     _, author_token = issue(author, "author's token")
     for actor, user in w.users.items():
@@ -140,6 +146,7 @@ def build() -> World:
         pilot=pilot.id,
         milestone=milestone.id,
         indicator=indicator.id,
+        measurement=measurement.id,
         note=note.id,
         role_request=request.id,
         attachment=attachment.id,

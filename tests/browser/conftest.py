@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -41,6 +42,15 @@ def mail_sink():
         yield sink
 
 
+# The app behind each live server, for a test that reads (or dates) what the browser did.
+LIVE_APPS: dict[str, Flask] = {}
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server: str) -> Flask:
+    return LIVE_APPS[live_server]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory, mail_sink) -> Iterator[str]:
     """The platform served over HTTP (Socket.IO included), with CSRF on as in production."""
@@ -68,7 +78,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mail_sink) -> Iterator
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_APPS[url] = app
+    yield url
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
@@ -116,6 +128,14 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def confirm(page: Page) -> None:
+    """Answers yes to the confirmation a page asks before a public or irreversible action
+    (``data-confirm`` forms, static/js/app.js), after checking it was asked."""
+    dialog = page.get_by_role("alertdialog")
+    dialog.wait_for(state="visible")
+    dialog.locator('[data-answer="confirm"]').click()
 
 
 # Awaits the page's Socket.IO connection. page.wait_for_function would need eval(), which the

@@ -21,6 +21,7 @@ def register(
     page.get_by_label("Repeat the password").fill(password)
     page.get_by_label("Partner city").select_option(label=city)
     page.get_by_label("I am", exact=True).select_option(label="Student")
+    page.get_by_label("I have read and accept the terms of use and the privacy notice.").check()
     page.get_by_role("button", name="Create my account").click()
 
 
@@ -49,7 +50,8 @@ def test_a_coimbra_student_registers_signs_in_and_sees_their_profile(new_page):
     screenshot(page, "register-error")
 
     register(page, "ines.ferreira@example.pt")
-    page.wait_for_url("**/profile")
+    page.wait_for_url("**/welcome")
+    page.get_by_test_id("nav-profile").click()
     expect(page.get_by_test_id("profile-city")).to_have_text("Coimbra")
     expect(page.get_by_test_id("profile-role")).to_have_text("Participant")
 
@@ -65,7 +67,8 @@ def test_a_coimbra_student_registers_signs_in_and_sees_their_profile(new_page):
 def test_an_expert_request_is_granted_by_the_coimbra_rep_but_not_seen_by_turku(new_page):
     student = new_page()
     register(student, "joao.student@example.pt")
-    student.wait_for_url("**/profile")
+    student.wait_for_url("**/welcome")
+    student.get_by_test_id("nav-profile").click()
     student.get_by_label("Role", exact=True).select_option(label="Expert")
     student.get_by_label("Why do you ask for it?").fill(
         "I study azulejo conservation at the university."

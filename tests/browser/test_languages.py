@@ -40,6 +40,9 @@ def english_leftovers_finder(lang: str):
     with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     whole, sentences = set(), []
+    # A word the catalogue itself gives as a translation is no leftover (French "Vote" is
+    # the phase "Voting", though the English button "Vote" reads "Voter").
+    translated = {m.string for m in catalog if m.id and isinstance(m.string, str) and m.string}
     for message in catalog:
         if not message.id or message.pluralizable or message.string == message.id:
             continue
@@ -51,7 +54,8 @@ def english_leftovers_finder(lang: str):
 
     def find(texts: list[str]) -> list[str]:
         flat = [re.sub(r"\s+", " ", t).strip() for t in texts]
-        found = {t for t in flat if t in whole}  # a label, a link, a button: exactly a message
+        # a label, a link, a button: exactly a message
+        found = {t for t in flat if t in whole and t not in translated}
         joined = " ".join(flat)
         found |= {s for s in sentences if s in joined}  # a sentence inside a longer text
         return sorted(found)

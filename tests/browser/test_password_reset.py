@@ -37,8 +37,9 @@ def register(page) -> None:
     page.get_by_label("Repeat the password").fill(FIRST_PASSWORD)
     page.get_by_label("Partner city").select_option(label="Pavia (Italy)")
     page.get_by_label("I am", exact=True).select_option(label="Young artist")
+    page.get_by_label("I have read and accept the terms of use and the privacy notice.").check()
     page.get_by_role("button", name="Create my account").click()
-    page.wait_for_url("**/profile")
+    page.wait_for_url("**/welcome")
 
 
 def no_sideways_scroll(page) -> None:

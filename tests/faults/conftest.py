@@ -155,6 +155,7 @@ def running_server(
         **os.environ,
         "LIVINGLAB_CONFIG": "development",  # the production code paths, over plain HTTP
         "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
+        "LIVINGLAB_SCHEDULER_THREAD": "0",  # the tests move phases themselves
         "LIVINGLAB_SECRET_KEY": "faults-secret",
         "LIVINGLAB_DATABASE_URL": database_url,
         "LIVINGLAB_THREADS": str(threads),

@@ -61,6 +61,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         # Development settings: plain HTTP, CSRF on; API clients use bearer tokens.
         "LIVINGLAB_CONFIG": "development",
         "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
+        "LIVINGLAB_SCHEDULER_THREAD": "0",  # the tests move phases themselves
         "LIVINGLAB_SECRET_KEY": "fault-suite-secret",
         "LIVINGLAB_DATABASE_URL": database_url,
         "LIVINGLAB_REDIS_URL": "",

@@ -70,6 +70,7 @@ def scaleout_env() -> Iterator[dict[str, str]]:
         # Development settings (CSRF on, cookies not marked Secure): the test speaks plain HTTP.
         "LIVINGLAB_CONFIG": "development",
         "LIVINGLAB_MAIL_WORKER_THREAD": "0",  # no mail written into the checkout
+        "LIVINGLAB_SCHEDULER_THREAD": "0",  # the tests move phases themselves
         "LIVINGLAB_SECRET_KEY": "scale-out-secret",
         "LIVINGLAB_DATABASE_URL": url,
         "LIVINGLAB_REDIS_URL": REDIS_URL,
