@@ -1,5 +1,5 @@
-"""Issue 16, the Turku student's votes: the challenge in voting counts its days down, she
-votes from the challenge's list of ideas, the card confirms with her budget and marks her
+"""Issue 16, the Turku student's votes: from her desk to the challenge in voting, which counts
+its days down; she votes from the challenge's list of ideas, the card confirms with her budget and marks her
 choice, and withdrawing (the undo, right in the confirmation) gives the vote back. On a
 desktop and on a phone; she leaves her ballot as she found it."""
 
@@ -21,10 +21,15 @@ def test_a_turku_student_votes_from_the_list_and_takes_it_back(new_page, width, 
     page = new_page(width=width, height=height)
     sign_in(page, STUDENT, DEMO_PASSWORD)
 
+    # Her day starts at her desk: the challenge in voting is there, with the votes she has.
+    votes_section = page.get_by_test_id("desk-votes")
+    expect(votes_section).to_contain_text(CHALLENGE)
+    screenshot(page, f"student-day-desk-{name}")
     page.goto("/challenges/?phase=voting")
     card = page.locator("article.challenge-card", has_text=CHALLENGE)
     expect(card.get_by_test_id("countdown")).to_have_text("9 days left")
-    card.get_by_role("link", name=CHALLENGE).click()
+    page.goto("/")
+    votes_section.get_by_role("link", name=CHALLENGE).click()
     expect(page.get_by_test_id("countdown")).to_have_text("9 days left")
     # Another walk through the demo may have voted here already: start from a full budget.
     while page.get_by_test_id("unvote").count():
