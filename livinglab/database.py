@@ -4,6 +4,8 @@ the connection pool's size and which database errors mean "unavailable, try agai
 from __future__ import annotations
 
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -114,19 +116,54 @@ def configure_sqlite(engine: Engine) -> None:
     can help. Reads stay deferred: under WAL they never wait for a writer.
     """
 
+    # Under gevent (the servers, gunicorn.conf.py) SQLite's busy timeout would wait in C and
+    # stall every greenlet, the lock's holder too, until the worker is killed: there the wait
+    # for the write lock is a loop of short sleeps that yield instead (_begin_immediate).
+    cooperative = _gevent_patched()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={0 if cooperative else BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+        if not wants_write_lock():
+            connection.exec_driver_sql("BEGIN")
+        elif cooperative:
+            _begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+BUSY_TIMEOUT_MS = 10000
+
+
+def _gevent_patched() -> bool:
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and bool(monkey.is_module_patched("time"))
+
+
+def _begin_immediate(connection: Any) -> None:
+    """BEGIN IMMEDIATE, waiting up to the busy timeout for the write lock in short sleeps
+    (patched by gevent: they let the lock's holder finish), then "database is locked" as
+    SQLite itself would say it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except sa.exc.OperationalError as error:
+            if "locked" not in str(error.orig) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def engine_options(url: str, config: dict[str, Any]) -> dict[str, Any]:
