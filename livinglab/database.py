@@ -119,7 +119,7 @@ def configure_sqlite(engine: Engine) -> None:
     # Under gevent (the servers, gunicorn.conf.py) SQLite's busy timeout would wait in C and
     # stall every greenlet, the lock's holder too, until the worker is killed: there the wait
     # for the write lock is a loop of short sleeps that yield instead (_begin_immediate).
-    cooperative = _gevent_patched()
+    cooperative = gevent_patched()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -144,9 +144,11 @@ def configure_sqlite(engine: Engine) -> None:
 BUSY_TIMEOUT_MS = 10000
 
 
-def _gevent_patched() -> bool:
+def gevent_patched() -> bool:
+    """Whether gevent has patched the standard library in this process (the servers that
+    gunicorn.conf.py and serve.py start); never in the tests' in-process servers."""
     monkey = sys.modules.get("gevent.monkey")
-    return monkey is not None and bool(monkey.is_module_patched("time"))
+    return monkey is not None and bool(monkey.is_module_patched("socket"))
 
 
 def _begin_immediate(connection: Any) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from livinglab import domains
 from livinglab.core.inputs import InputRequest
-from livinglab.database import configure_sqlite, engine_options
+from livinglab.database import configure_sqlite, engine_options, gevent_patched
 from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -88,9 +86,7 @@ def socket_mode() -> str:
     and serve.py start), else ``threading`` (the tests' in-process servers, ``flask run``).
     Asked, not guessed by Flask-SocketIO: with gevent installed it would pick gevent even in
     an unpatched process, where a blocking call would stall every socket."""
-    monkey = sys.modules.get("gevent.monkey")
-    patched = monkey is not None and monkey.is_module_patched("socket")
-    return "gevent" if patched else "threading"
+    return "gevent" if gevent_patched() else "threading"
 
 
 def bind_socketio(app: Flask) -> None:
